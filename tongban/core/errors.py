@@ -1,0 +1,41 @@
+"""Domain errors. Every error a user can cause carries a Chinese message naming the field (or row).
+
+Services raise these; views turn them into form errors and the API into a 400/404/409 body
+{"detail": "...", "errors": [{"field": ..., "message": ...}]}.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+@dataclass
+class DomainError(Exception):
+    """A request that cannot be carried out as asked; nothing has been changed."""
+
+    message: str
+    errors: list[FieldError] = field(default_factory=list)
+    status: int = 400
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationFailed(DomainError):
+    @classmethod
+    def on(cls, field_name: str, message: str) -> "ValidationFailed":
+        return cls(message=message, errors=[FieldError(field_name, message)])
+
+
+class NotFound(DomainError):
+    def __init__(self, message: str = "未找到该对象或无权查看。"):
+        super().__init__(message=message, status=404)
+
+
+class Conflict(DomainError):
+    def __init__(self, message: str):
+        super().__init__(message=message, status=409)

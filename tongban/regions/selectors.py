@@ -1,0 +1,62 @@
+"""Reads for regions, organizations, halls, windows and kiosks."""
+
+from django.db.models import Prefetch, QuerySet
+
+from tongban.core.errors import NotFound
+
+from .choices import RegionKind
+from .models import Hall, Kiosk, Organization, Region, Window
+
+
+def cities() -> QuerySet[Region]:
+    return Region.objects.filter(kind=RegionKind.CITY).order_by("sort_order")
+
+
+def cities_with_children() -> QuerySet[Region]:
+    return cities().prefetch_related(Prefetch("children", queryset=Region.objects.order_by("sort_order")))
+
+
+def region_get(*, key: str) -> Region:
+    try:
+        return Region.objects.select_related("parent", "city").get(key=key)
+    except Region.DoesNotExist:
+        raise NotFound("未找到该行政区划。") from None
+
+
+def region_and_descendants(region: Region) -> QuerySet[Region]:
+    """A region and, for a city, everything inside it (the circle's lists have two levels)."""
+    if region.kind == RegionKind.CITY:
+        return Region.objects.filter(city=region)
+    return Region.objects.filter(pk=region.pk)
+
+
+def organizations(*, region: Region | None = None, kind: str | None = None) -> QuerySet[Organization]:
+    qs = Organization.objects.select_related("region", "region__city")
+    if region is not None:
+        qs = qs.filter(region__in=region_and_descendants(region))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("region__sort_order", "id")
+
+
+def halls(*, region: Region | None = None) -> QuerySet[Hall]:
+    qs = Hall.objects.select_related("region", "region__city", "organization")
+    if region is not None:
+        qs = qs.filter(region__in=region_and_descendants(region))
+    return qs
+
+
+def windows(*, region: Region | None = None, cross_city: bool | None = None) -> QuerySet[Window]:
+    qs = Window.objects.select_related("hall", "hall__region", "hall__region__city")
+    if region is not None:
+        qs = qs.filter(hall__region__in=region_and_descendants(region))
+    if cross_city is not None:
+        qs = qs.filter(is_cross_city=cross_city)
+    return qs.order_by("hall__region__sort_order", "hall_id", "number")
+
+
+def kiosks(*, region: Region | None = None) -> QuerySet[Kiosk]:
+    qs = Kiosk.objects.select_related("region", "region__city", "hall")
+    if region is not None:
+        qs = qs.filter(region__in=region_and_descendants(region))
+    return qs

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from ninja.openapi.views import openapi_view
+
+from tongban.api import api
+
+admin.site.site_header = "通办 管理后台"
+admin.site.site_title = "通办"
+admin.site.index_title = "目录与基础数据维护"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("api/docs", openapi_view, {"api": api}, name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("", include("tongban.catalog.urls")),
+]
