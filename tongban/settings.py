@@ -42,6 +42,10 @@ ENVIRONMENT = {
     "TONGBAN_REDIS_URL": ("", "Redis URL for the shared cache; empty = local memory cache"),
     "TONGBAN_LOG_FORMAT": ("console", "console (readable) or json (one JSON object per line)"),
     "TONGBAN_LOG_LEVEL": ("INFO", "log level of the tongban loggers"),
+    "TONGBAN_TEST_DB_TEMPLATE": (
+        "template0",
+        "PostgreSQL template for the test database (give it a UTF-8 LC_CTYPE)",
+    ),
     "TONGBAN_SECURE": ("0", "1 = production profile: HTTPS-only cookies, HSTS, SSL redirect"),
 }
 
@@ -122,7 +126,10 @@ if database_url := env("TONGBAN_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60, conn_health_checks=True)}
     DATABASES["default"].setdefault("TEST", {})
     # pg_trgm only sees Chinese characters when the database's LC_CTYPE is a UTF-8 locale.
-    DATABASES["default"]["TEST"].update({"TEMPLATE": "template0", "CHARSET": "UTF8"})
+    # A database created from TONGBAN_TEST_DB_TEMPLATE inherits its locale (.ci/run makes one with C.UTF-8).
+    DATABASES["default"]["TEST"].update(
+        {"TEMPLATE": env("TONGBAN_TEST_DB_TEMPLATE", "template0"), "CHARSET": "UTF8"}
+    )
 else:
     DATABASES = {
         "default": {

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tongban.core.errors import FieldError, ValidationFailed
-from tongban.regions.models import Kiosk, Region, Window
+from tongban.core.errors import FieldError, ValidationFailed, from_django_validation
+from tongban.regions.models import Kiosk, Organization, Region, Window
 
 from .choices import Mode, VersionStatus
 from .formdef import FormDefinitionError, parse_definition
@@ -23,6 +23,7 @@ from .models import (
     GuideStep,
     Implementation,
     ImplementationVersion,
+    ServiceItem,
 )
 from .search import search_entries_refresh
 
@@ -35,9 +36,30 @@ VERSION_CONTENT_FIELDS = [
 ]
 
 
-def _raise_from(exc: ValidationError) -> None:
-    errors = [FieldError(f, m) for f, messages in exc.message_dict.items() for m in messages]
-    raise ValidationFailed(message=errors[0].message, errors=errors) from exc
+def _raise_from(exc: ValidationError, model=None) -> None:
+    raise from_django_validation(exc, model) from exc
+
+
+@transaction.atomic
+def implementation_create(
+    *,
+    service_item: ServiceItem,
+    organization: Organization,
+    code: str,
+    guide: dict[str, Any],
+    rows: "GuideRows | None" = None,
+) -> ImplementationVersion:
+    """A new implementation with its first version as a draft (publish it with version_publish)."""
+    implementation = Implementation(service_item=service_item, organization=organization, code=code)
+    try:
+        implementation.full_clean(exclude=["current"])
+    except ValidationError as exc:
+        _raise_from(exc, Implementation)
+    implementation.save()
+    draft = ImplementationVersion(
+        implementation=implementation, number=1, name=guide.get("name") or service_item.name
+    )
+    return version_draft_fill(version=draft, guide=guide, rows=rows or GuideRows())
 
 
 @transaction.atomic
@@ -71,7 +93,7 @@ def guide_problems(version: ImplementationVersion) -> list[FieldError]:
     try:
         version.full_clean(exclude=["implementation", "published_by"])
     except ValidationError as exc:
-        problems += [FieldError(f, m) for f, messages in exc.message_dict.items() for m in messages]
+        problems += from_django_validation(exc, ImplementationVersion).errors
     steps = list(version.steps.all())
     if not steps:
         problems.append(FieldError("steps", "办事指南至少要有一个办理环节。"))
@@ -145,6 +167,10 @@ def version_draft_fill(
         if name not in VERSION_CONTENT_FIELDS:
             raise ValidationFailed.on(name, f"未知的指南字段：{name}")
         setattr(version, name, value)
+    try:
+        version.full_clean(exclude=["implementation", "published_by"], validate_constraints=False)
+    except ValidationError as exc:
+        _raise_from(exc, ImplementationVersion)
     version.save()
     for part, data in zip(
         GUIDE_PARTS, (rows.materials, rows.steps, rows.fees, rows.locations, rows.faqs), strict=True
@@ -155,7 +181,7 @@ def version_draft_fill(
             try:
                 obj.full_clean(exclude=["version"])
             except ValidationError as exc:
-                _raise_from(exc)
+                _raise_from(exc, part)
         part.objects.bulk_create(objs)
     return version
 
@@ -177,7 +203,7 @@ def availability_add(
     try:
         entry.full_clean(exclude=["scope_key", "scope_city"], validate_unique=False)
     except ValidationError as exc:
-        _raise_from(exc)
+        _raise_from(exc, Availability)
     entry.derive_scope()
     existing = Availability.objects.filter(
         implementation=implementation, mode=entry.mode, scope_key=entry.scope_key

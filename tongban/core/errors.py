@@ -39,3 +39,21 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     def __init__(self, message: str):
         super().__init__(message=message, status=409)
+
+
+def from_django_validation(exc, model=None) -> ValidationFailed:
+    """A Django ValidationError as a ValidationFailed whose messages name the field in Chinese."""
+
+    def label(name: str) -> str:
+        if model is None or name == "__all__":
+            return ""
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # not a model field (a form-level key)
+            return name
+
+    errors = []
+    for name, messages in exc.message_dict.items():
+        prefix = label(name)
+        errors += [FieldError(name, f"{prefix}：{m}" if prefix else m) for m in messages]
+    return ValidationFailed(message=errors[0].message, errors=errors)
