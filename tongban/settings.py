@@ -173,9 +173,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Plain names (no manifest): a fresh checkout and the tests need no collectstatic step; WhiteNoise
+    # still serves compressed copies once `tongban serve` has collected them.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True  # tests and a fresh checkout work before collectstatic has run
+WHITENOISE_USE_FINDERS = True
 
 # --- Web security. The production profile (TONGBAN_SECURE=1) assumes HTTPS in front of the server.
 from django.utils.csp import CSP  # noqa: E402

@@ -7,14 +7,16 @@ modes, reach). Everything is plain text matched with LIKE, so SQLite and Postgre
 
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from pypinyin import Style, lazy_pinyin
 
 from tongban.regions.selectors import cities
 
-from .choices import Theme
-from .models import Implementation, SearchEntry
+from .choices import Audience, Theme
+from .models import Implementation, SearchEntry, ServiceItem
 from .selectors import implementations_in_force, reach_for, reach_summary, tongban_implementations
 
 SEPARATOR = "|"
@@ -93,3 +95,52 @@ def search_entries_refresh(*, implementation_ids: Iterable[int] | None = None) -
         )
         written += len(chunk)
     return written
+
+
+# --- Queries (first version: substring over names; the search helper refines ranking and parsing) ----
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Filters a citizen can set. `city` is the owning city's region key; `receivable_in` a city key
+    where the implementation can be received (its own city included)."""
+
+    theme: str | None = None
+    city: str | None = None
+    mode: str | None = None
+    audience: str | None = None
+    receivable_in: str | None = None
+
+
+def _filtered(filters: SearchFilters) -> QuerySet[SearchEntry]:
+    qs = SearchEntry.objects.all()
+    if filters.theme:
+        qs = qs.filter(theme=filters.theme)
+    if filters.city:
+        qs = qs.filter(city__key=filters.city)
+    if filters.mode:
+        qs = qs.filter(modes__contains=f",{filters.mode},")
+    if filters.audience:
+        qs = qs.filter(audience__in=[filters.audience, Audience.BOTH])
+    if filters.receivable_in:
+        qs = qs.filter(reach__contains=f",{filters.receivable_in},")
+    return qs
+
+
+def implementations_search(
+    *, query: str = "", filters: SearchFilters = SearchFilters()
+) -> QuerySet[SearchEntry]:
+    """Index rows matching the query and filters, best first, with a stable order among equals."""
+    qs = _filtered(filters)
+    term = normalize(query)
+    if term:
+        qs = qs.filter(Q(names__contains=term) | Q(pinyin__contains=term) | Q(initials__contains=term))
+    return qs.select_related("implementation__current", "service_item", "organization", "city").order_by(
+        "service_item__basic_code", "implementation__code"
+    )
+
+
+def items_search(*, query: str = "", filters: SearchFilters = SearchFilters()) -> QuerySet[ServiceItem]:
+    """Distinct items having at least one matching implementation, in the same order."""
+    matching = implementations_search(query=query, filters=filters).values("service_item_id")
+    return ServiceItem.objects.filter(pk__in=matching).order_by("basic_code")
