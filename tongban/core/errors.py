@@ -55,5 +55,8 @@ def from_django_validation(exc, model=None) -> ValidationFailed:
     errors = []
     for name, messages in exc.message_dict.items():
         prefix = label(name)
-        errors += [FieldError(name, f"{prefix}：{m}" if prefix else m) for m in messages]
+        # Messages that already name the field ("统一社会信用代码应为18位。") are kept as they are.
+        errors += [
+            FieldError(name, f"{prefix}：{m}" if prefix and not m.startswith(prefix) else m) for m in messages
+        ]
     return ValidationFailed(message=errors[0].message, errors=errors)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tongban.core.errors import ValidationFailed
+from tongban.core.errors import from_django_validation
 
 from .models import Organization, Region
 
@@ -54,7 +54,6 @@ def organization_create(
     try:
         organization.full_clean()
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ValidationFailed.on(field, messages[0]) from exc
+        raise from_django_validation(exc, Organization) from exc
     organization.save()
     return organization
