@@ -1,11 +1,14 @@
 """Binds a request id to every log event of one request and logs the request once it is answered."""
 
+import re
 import time
 import uuid
 
 import structlog
 
 log = structlog.get_logger("tongban.request")
+# A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
+SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestLogMiddleware:
@@ -13,7 +16,8 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
