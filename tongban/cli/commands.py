@@ -1,0 +1,181 @@
+"""The commands behind `tongban <command>`: each sets Django up when it needs it and calls one
+management command or one app's public functions."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .output import demo_accounts_table, describe, serve_banner
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class CommandFailed(Exception):
+    """The command could not do its work; the message (Chinese) says why and what to do."""
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
+    import django
+
+    django.setup()
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def require_migrated() -> None:
+    """Refuse to touch a database whose tables are missing or old, saying what to run."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise CommandFailed(
+            "数据库尚未建立或不是最新结构，请先运行 tongban manage migrate（或 tongban serve）。"
+        )
+
+
+def database_label() -> str:
+    from django.db import connection
+
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite {config['NAME']}"
+    return f"PostgreSQL {config.get('HOST') or 'localhost'}/{config['NAME']}"
+
+
+def serve(args: argparse.Namespace) -> int:
+    from tongban import server
+
+    if problem := server.port_problem(args.host, args.port):
+        raise CommandFailed(problem)
+    setup_django()
+    from django.core.management import call_command
+
+    print("正在准备数据库和静态文件……", flush=True)
+    migrate()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    accounts = False if args.no_demo else load_demo_if_empty()
+    database = database_label()
+
+    def ready(worker: server.WorkerProcess) -> None:
+        banner = serve_banner(
+            host=args.host, port=args.port, database=database, worker_pid=worker.pid, accounts=accounts
+        )
+        print(banner, flush=True)
+
+    return server.serve(host=args.host, port=args.port, workers=args.workers, ready=ready)
+
+
+def load_demo_if_empty() -> bool:
+    """Load the demo data into a database without any organization (a fresh one); True when the demo
+    data is there, so that its accounts are worth printing."""
+    from tongban.demo import demo_is_loaded, demo_load
+    from tongban.regions.selectors import organizations
+
+    if not organizations().exists():
+        print("数据库为空，正在加载演示数据……", flush=True)
+        demo_load()
+    return demo_is_loaded()
+
+
+def worker(args: argparse.Namespace) -> int:
+    from tongban.server import exit_with_parent
+
+    exit_with_parent()
+    setup_django()
+    from django.core.management import call_command
+
+    require_migrated()
+    call_command("db_worker", interval=args.interval, batch=args.batch, reload=False)
+    return EXIT_OK
+
+
+def demo(args: argparse.Namespace) -> int:
+    setup_django()
+    migrate()
+    from tongban.demo import demo_is_loaded, demo_load
+
+    if demo_is_loaded() and not args.reset:
+        print("演示数据已经加载过了；如需清空后重新加载，请运行 tongban demo --reset。")
+    else:
+        print("正在加载演示数据……", flush=True)
+        print(describe(demo_load(reset=args.reset)))
+    print("\n演示账号：")
+    print(demo_accounts_table())
+    return EXIT_OK
+
+
+def check(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("check", deploy=args.deploy)
+    return EXIT_OK
+
+
+def catalog_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandFailed(f"找不到文件：{path}")
+    setup_django()
+    require_migrated()
+    from tongban.catalog.excel import ImportFailed
+    from tongban.catalog.excel import catalog_import as import_file
+
+    try:
+        summary = import_file(path, dry_run=args.dry_run)
+    except ImportFailed as exc:
+        print(f"导入失败，目录未作任何修改。\n{exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print("校验通过（--dry-run，未写入数据库）：" if args.dry_run else "导入完成：")
+    print(describe(summary))
+    return EXIT_OK
+
+
+def catalog_export(args: argparse.Namespace) -> int:
+    setup_django()
+    require_migrated()
+    from tongban.catalog.excel import catalog_export as export_file
+
+    path = Path(args.file)
+    export_file(path, organization=args.organization, city=args.city)
+    print(f"已导出到 {path}")
+    return EXIT_OK
+
+
+def openapi(args: argparse.Namespace) -> int:
+    setup_django()
+    from tongban.openapi import DOCUMENT_PATH as path
+    from tongban.openapi import openapi_check, openapi_document
+
+    if args.check:
+        problems = openapi_check(path)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print(f"{path} 与接口不一致，请运行 tongban openapi --write 更新后提交。", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{path} 与接口一致。")
+        return EXIT_OK
+    document = openapi_document()
+    if not args.write:
+        sys.stdout.write(document)
+        return EXIT_OK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document, encoding="utf-8")
+    print(f"已写入 {path}")
+    return EXIT_OK
+
+
+def manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tongban manage", *args.arguments])
+    return EXIT_OK

@@ -1,0 +1,186 @@
+"""The argument parser: every command and option, with Chinese help."""
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from . import commands
+from .commands import EXIT_USAGE
+
+DESCRIPTION = """通办：武汉都市圈政务服务“圈内通办”平台。
+
+常用：
+  tongban serve           启动平台（首次运行自动建库并加载演示数据）
+  tongban check           检查配置
+  tongban <命令> --help   查看某个命令的说明
+"""
+
+# argparse has no Chinese translation; these are the phrases of its errors that a user meets.
+ARGPARSE_PHRASES = {
+    "the following arguments are required": "缺少必需的参数",
+    "unrecognized arguments": "无法识别的参数",
+    "invalid choice": "无效的选择",
+    "choose from": "可选",
+    "expected one argument": "需要一个值",
+    "not allowed with argument": "不能与以下参数同时使用",
+    "invalid int value": "不是有效的整数",
+    "invalid float value": "不是有效的数字",
+    "invalid positive_int value": "应为正整数",
+    "argument ": "参数 ",
+}
+
+
+class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        # argparse asks for an empty prefix when it builds a subcommand's name; keep that one empty.
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with Chinese headings, help option and errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):
+        for english, chinese in ARGPARSE_PHRASES.items():
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}：错误：{message}\n")
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="tongban", description=DESCRIPTION)
+    sub = parser.add_subparsers(title="命令", metavar="<命令>", dest="command", required=True)
+    add_serve(sub)
+    add_worker(sub)
+    add_demo(sub)
+    add_check(sub)
+    add_catalog(sub)
+    add_openapi(sub)
+    add_manage(sub)
+    return parser
+
+
+def add_command(sub, name: str, handler: Callable, help_text: str, description: str) -> Parser:
+    parser = sub.add_parser(name, help=help_text, description=description)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_serve(sub) -> None:
+    serve = add_command(
+        sub,
+        "serve",
+        commands.serve,
+        "启动平台（网站、接口和后台任务）",
+        "建立或升级数据库、收集静态文件，数据库为空时加载演示数据；然后用 gunicorn 提供网站和接口，"
+        "并启动后台任务进程。按 Ctrl-C 或发送 SIGTERM 时两者一起停止。",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对外服务请放在反向代理之后）"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="监听端口（默认 8000）")
+    serve.add_argument("--workers", type=positive_int, default=2, help="网站进程数（默认 2）")
+    serve.add_argument("--no-demo", action="store_true", help="数据库为空时也不加载演示数据")
+
+
+def add_worker(sub) -> None:
+    worker = add_command(
+        sub,
+        "worker",
+        commands.worker,
+        "单独运行后台任务进程",
+        "运行后台任务进程（django-tasks-db 的 db_worker）。tongban serve 已自带一个；"
+        "多台服务器部署时可在任意台上各运行一个或多个。",
+    )
+    worker.add_argument("--interval", type=float, default=1.0, help="队列为空时的轮询间隔，单位秒（默认 1）")
+    worker.add_argument("--batch", action="store_true", help="处理完队列中现有的任务后退出")
+
+
+def add_demo(sub) -> None:
+    demo = add_command(
+        sub,
+        "demo",
+        commands.demo,
+        "加载演示数据",
+        "加载演示数据（九市行政区划、部门、事项、协议和演示账号），并列出演示账号。",
+    )
+    demo.add_argument("--reset", action="store_true", help="先清空已有的演示数据再重新加载")
+
+
+def add_check(sub) -> None:
+    check = add_command(
+        sub, "check", commands.check, "检查配置", "运行 Django 的系统检查；发现错误时退出码为 1。"
+    )
+    check.add_argument("--deploy", action="store_true", help="同时进行生产部署相关的安全检查")
+
+
+def add_catalog(sub) -> None:
+    catalog = sub.add_parser(
+        "catalog", help="事项目录的 Excel 导入与导出", description="以 Excel（.xlsx）导入或导出事项目录。"
+    )
+    actions = catalog.add_subparsers(title="操作", metavar="<操作>", dest="action", required=True)
+    into = add_command(
+        actions,
+        "import",
+        commands.catalog_import,
+        "从 Excel 导入事项目录",
+        "逐行校验后导入；任何一行有错时整个文件都不导入，并列出每个错误所在的工作表、行和列。",
+    )
+    into.add_argument("file", metavar="文件.xlsx", help="要导入的 Excel 文件")
+    into.add_argument("--dry-run", action="store_true", help="只校验，不写入数据库")
+    out = add_command(
+        actions,
+        "export",
+        commands.catalog_export,
+        "把事项目录导出为 Excel",
+        "把事项目录的现行版本导出为 Excel 文件，导出的文件可以再导入。",
+    )
+    out.add_argument("file", metavar="文件.xlsx", help="导出到的 Excel 文件")
+    out.add_argument("--organization", metavar="统一社会信用代码", help="只导出该实施主体的事项")
+    out.add_argument("--city", metavar="地区标识", help="只导出该市的事项（行政区划代码，如武汉市 420100）")
+
+
+def add_openapi(sub) -> None:
+    openapi = add_command(
+        sub,
+        "openapi",
+        commands.openapi,
+        "输出或核对 OpenAPI 接口文档",
+        "不带选项时把 OpenAPI 文档输出到标准输出。",
+    )
+    mode = openapi.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="写入仓库中的接口文档文件")
+    mode.add_argument(
+        "--check", action="store_true", help="核对仓库中的接口文档与接口是否一致，不一致时退出码为 1"
+    )
+
+
+def add_manage(sub) -> None:
+    manage = add_command(
+        sub,
+        "manage",
+        commands.manage,
+        "运行 Django 管理命令",
+        "把其后的全部参数原样交给 Django 的管理命令，"
+        "例如 tongban manage migrate、tongban manage createsuperuser。",
+    )
+    manage.add_argument(
+        "arguments",
+        nargs=argparse.REMAINDER,
+        metavar="管理命令及参数",
+        help="如 migrate、shell、createsuperuser",
+    )
