@@ -1,16 +1,35 @@
 """The JSON API (django-ninja, OpenAPI 3.1) mounted at /api/v1/; each app contributes a Router."""
 
-from django.http import HttpRequest
+import json
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
-from tongban.core.errors import DomainError
+from tongban.core.errors import DomainError, FieldError, NotFound, ValidationFailed
 
 
 class ChineseJSONRenderer(JSONRenderer):
     """Chinese stays Chinese in responses (no \\uXXXX escapes)."""
 
     json_dumps_params = {"ensure_ascii": False}
+
+
+def _openapi_as_committed(view):
+    """ninja serves its OpenAPI document with \\u escapes; serve the text docs/openapi.json holds."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, JsonResponse):
+            return response  # the docs page
+        from tongban.openapi import render
+
+        return HttpResponse(render(json.loads(response.content)), content_type="application/json")
+
+    return wrapped
 
 
 api = NinjaAPI(
@@ -20,6 +39,7 @@ api = NinjaAPI(
     renderer=ChineseJSONRenderer(),
     urls_namespace="api",
     docs_url=None,
+    docs_decorator=_openapi_as_committed,
 )
 
 
@@ -27,6 +47,48 @@ api = NinjaAPI(
 def domain_error(request: HttpRequest, exc: DomainError):
     body = {"detail": exc.message, "errors": [{"field": e.field, "message": e.message} for e in exc.errors]}
     return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return domain_error(request, NotFound())
+
+
+# pydantic's messages are English; the handful of error types request parameters can produce, in Chinese.
+# (pydantic-i18n would add a dependency and a translation file for these few lines.)
+_MESSAGES = {
+    "missing": "为必填项",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "应小于 {lt}",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "enum": "取值无效，可选值：{expected}",
+    "literal_error": "取值无效，可选值：{expected}",
+    "json_invalid": "不是有效的 JSON",
+}
+
+
+def _field_error(error: dict) -> FieldError:
+    source, *path = error["loc"]
+    name = ".".join(str(part) for part in path) or str(source)
+    text = _MESSAGES.get(error["type"], "取值无效").format_map(error.get("ctx") or {})
+    return FieldError(name, f"参数 {name}：{text}。")
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError):
+    """ninja's own 422 comes back as our 400 with Chinese messages naming the parameter."""
+    errors = [_field_error(error) for error in exc.errors]
+    return domain_error(request, ValidationFailed(message=errors[0].message, errors=errors))
 
 
 def _mount_routers() -> None:
