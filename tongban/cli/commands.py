@@ -84,7 +84,7 @@ def load_demo_if_empty() -> bool:
 
     if not organizations().exists():
         print("数据库为空，正在加载演示数据……", flush=True)
-        demo_load()
+        print(demo_load(), flush=True)
     return demo_is_loaded()
 
 
