@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 the command ran and failed (the reason is on stderr, in Ch
 130 interrupted. Django is set up only by the commands that need it, so `--help` stays instant.
 """
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return args.handler(args)
+    except BrokenPipeError:  # the reader went away (`tongban openapi | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("\n已中断。", file=sys.stderr)
         return EXIT_INTERRUPTED

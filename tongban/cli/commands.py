@@ -137,8 +137,7 @@ def catalog_import(args: argparse.Namespace) -> int:
     except ImportFailed as exc:
         print(f"导入失败，目录未作任何修改。\n{exc}", file=sys.stderr)
         return EXIT_FAILED
-    print("校验通过（--dry-run，未写入数据库）：" if args.dry_run else "导入完成：")
-    print(describe(summary))
+    print(describe(summary))  # the summary says itself whether it was a dry run
     return EXIT_OK
 
 
