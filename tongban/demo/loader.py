@@ -1,0 +1,108 @@
+"""Load the demo data in one transaction, or remove it all (for `tongban demo --reset`)."""
+
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from tongban.catalog.models import (
+    Agreement,
+    AgreementItem,
+    AgreementParty,
+    Availability,
+    BatchEntry,
+    GuideFAQ,
+    GuideFee,
+    GuideLocation,
+    GuideMaterial,
+    GuideStep,
+    Implementation,
+    ImplementationVersion,
+    SearchEntry,
+    ServiceItem,
+    TongbanBatch,
+)
+from tongban.catalog.search import search_entries_refresh
+from tongban.catalog.selectors import implementations_in_force, tongban_implementations
+from tongban.core.errors import Conflict
+from tongban.regions.models import Hall, Kiosk, Organization, Region, Window
+
+from .accounts import demo_accounts_create, demo_accounts_remove
+from .catalog import catalog_create
+from .places import places_create
+from .reach import BATCHES, reach_create
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    regions: int
+    organizations: int
+    items: int
+    implementations: int
+    tongban_items: int
+    seconds: float
+    loaded: bool = True  # False: the database already held data and nothing was loaded
+
+    def __str__(self) -> str:
+        counts = (
+            f"行政区划 {self.regions} 个，部门 {self.organizations} 个，事项 {self.items} 项，"
+            f"实施清单 {self.implementations} 项，其中圈内通办 {self.tongban_items} 项"
+        )
+        if not self.loaded:
+            return f"数据库中已有数据，未加载演示数据（现有{counts}）。如需重新加载，请使用 --reset。"
+        return f"演示数据已加载：{counts}；用时 {self.seconds:.1f} 秒。"
+
+
+def demo_is_loaded() -> bool:
+    """True when the demo's data is in the database (its first 通办 batch marks it)."""
+    return TongbanBatch.objects.filter(document_number=BATCHES[0][1]).exists()
+
+
+def demo_load(*, reset: bool = False) -> DemoSummary:
+    """Load the demo into an empty database (no organizations, no items); with reset=True, first remove
+    the catalog, the regions and the demo accounts. A database holding data is otherwise left alone."""
+    started = time.perf_counter()
+    with transaction.atomic():
+        if reset:
+            demo_remove()
+        elif Organization.objects.exists() or ServiceItem.objects.exists():
+            return _summary(0.0, loaded=False)
+        places = places_create()
+        implementations = catalog_create(places)
+        reach_create(places, implementations)
+        demo_accounts_create()
+        search_entries_refresh()
+    return _summary(time.perf_counter() - started, loaded=True)
+
+
+def _summary(seconds: float, *, loaded: bool) -> DemoSummary:
+    return DemoSummary(
+        regions=Region.objects.count(),
+        organizations=Organization.objects.count(),
+        items=ServiceItem.objects.count(),
+        implementations=implementations_in_force().count(),
+        tongban_items=tongban_implementations().count(),
+        seconds=round(seconds, 2),
+        loaded=loaded,
+    )
+
+
+@transaction.atomic
+def demo_remove() -> None:
+    """Remove the catalog, the regions with their places, and the demo accounts, children first
+    (published versions are removed with QuerySet.delete, which their save/delete guard does not see)."""
+    try:
+        for model in (SearchEntry, BatchEntry, TongbanBatch, AgreementItem, AgreementParty, Agreement):
+            model.objects.all().delete()
+        Availability.objects.all().delete()
+        for part in (GuideMaterial, GuideStep, GuideFee, GuideLocation, GuideFAQ):
+            part.objects.all().delete()
+        Implementation.objects.update(current=None)
+        for model in (ImplementationVersion, Implementation, ServiceItem, Kiosk, Window, Hall, Organization):
+            model.objects.all().delete()
+        Region.objects.update(parent=None, city=None)
+        Region.objects.all().delete()
+        demo_accounts_remove()
+    except ProtectedError as exc:
+        raise Conflict("已有其他数据（如办件）引用演示目录，不能重置演示数据。") from exc
