@@ -104,12 +104,16 @@ def result_type(name: str, license_key: str) -> str:
 
 
 def visits_for(family: Family, sub: Sub, rng: random.Random) -> int:
-    """Cities that finished 全程网办 for an item need no visit; a few still ask for one."""
-    if is_online(family, sub) and family.visits and rng.random() < 0.4:
+    """Cities that finished 全程网办 for an item need no visit, a few still ask for one, and cities
+    that post results save the second visit (to collect them)."""
+    visits = family.visits if sub.visits is None else sub.visits
+    if is_online(family, sub) and visits and rng.random() < 0.4:
         return 0
-    if not family.visits and rng.random() < 0.15:
+    if not visits and rng.random() < 0.15:
         return 1
-    return family.visits
+    if visits == 2 and rng.random() < 0.3:
+        return 1
+    return visits
 
 
 def materials_for(family: Family, sub: Sub, instant: bool, rng: random.Random) -> list[dict[str, Any]]:

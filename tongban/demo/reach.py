@@ -9,8 +9,8 @@ How the 653 come about (every agreement's parties are in different cities, so ev
     华容区↔东湖高新区 142 = 华容区 30 + 东湖高新区 112 (56 of them market entry)          (new 142)
     葛店经开区↔东湖   106 = 葛店经开区 50 + 东湖高新区 56, all 市场开办                    (new  50)
     four districts     72 = 东湖 30 + 葛店 20 + 黄州 10 (already listed) + 开铁区 12        (new  12)
-    武汉市 全程网办     33 → with 东湖's 112 these are the 145 Wuhan items on 华容区's kiosks (new 33)
-    other cities       the rest, explicitly receivable across the circle                  (new  35)
+    武汉市             33 → with 东湖's 112 these are the 145 Wuhan items on 华容区's kiosks (new 33)
+    other cities       the rest, at the other cities' 圈内通办专窗 (and online)           (new  35)
 
 The first batch (2022) is the first agreement plus the earliest explicit entries, 410 in all; the
 second batch (2023) takes everything added since. Any shortfall of a pool raises at load time.
@@ -32,6 +32,7 @@ from tongban.catalog.models import (
 
 from .catalog import ImplRef
 from .places import Places
+from .places_data import CITIES
 
 TONGBAN_TOTAL = 653
 FIRST_BATCH_SIZE = 410
@@ -233,25 +234,33 @@ def _availability(ref: ImplRef, mode: str, note: str = "", **scope) -> Availabil
 
 
 def _availability_create(places: Places, plan: ReachPlan, impls: list[ImplRef]) -> None:
-    windows = places.cross_city_windows
-    rows = []
-    for ref in plan.wuhan_explicit:
-        rows.append(_availability(ref, Mode.ONLINE, "都市圈内全程网办"))
-    for i, ref in enumerate(plan.other_explicit):
-        if ref.online:
-            rows.append(_availability(ref, Mode.ONLINE, "都市圈内全程网办"))
-        else:
-            host = "420700" if i % 2 and ref.region_key != "420700" else "420100"
-            rows.append(_availability(ref, Mode.PROXY, "圈内通办专窗代收", window=windows[host]))
-    for kiosks, refs in (
+    rows = _explicit_rows(places, plan.wuhan_explicit + plan.other_explicit)
+    kiosk_lists = (
         (places.kiosks["420703"], plan.kiosk_huarong),
         (places.kiosks["gedian"], plan.kiosk_gedian),
-    ):
+    )
+    for kiosks, refs in kiosk_lists:
         rows += [_availability(r, Mode.ONLINE, "自助终端可办", kiosk=k) for k in kiosks for r in refs]
     for ref, partner in plan.joint:
         rows.append(_availability(ref, Mode.JOINT, "市场开办领域跨域联办", region=places.regions[partner]))
     rows += _local_kiosk_rows(places, impls)
-    Availability.objects.bulk_create(rows, batch_size=2000)
+    Availability.objects.bulk_create(rows, batch_size=500)
+
+
+def _explicit_rows(places: Places, refs: list[ImplRef]) -> list[Availability]:
+    """The circle's list outside agreements: received at the 圈内通办专窗 of the other eight cities'
+    main halls (九市互设专窗), and online across the circle where the item is done online."""
+    rows = []
+    for ref in refs:
+        own_city = places.regions[ref.region_key].city.key
+        if ref.online:
+            rows.append(_availability(ref, Mode.ONLINE, "都市圈内全程网办"))
+        rows += [
+            _availability(ref, Mode.PROXY, "圈内通办专窗代收", window=places.cross_city_windows[spec.key])
+            for spec in CITIES
+            if spec.key != own_city
+        ]
+    return rows
 
 
 def _local_kiosk_rows(places: Places, impls: list[ImplRef]) -> list[Availability]:

@@ -32,11 +32,13 @@ class Fee:
 
 @dataclass(frozen=True)
 class Sub:
-    """A sub-item (子项) where it differs from its family: immediate, online, extra materials, result."""
+    """A sub-item (子项) where it differs from its family: immediate, online, visits, extra materials,
+    result."""
 
     name: str
     instant: bool | None = None
     online: bool | None = None
+    visits: int | None = None
     extra: tuple[Material, ...] = ()
     result: str | None = None
     result_license: str | None = None

@@ -38,6 +38,7 @@ CIVIL_FAMILIES = (
             Sub(
                 "内地居民离婚登记",
                 instant=False,
+                visits=2,
                 extra=(MARRIAGE_CERT, Material("离婚协议书", copies=3)),
                 result="离婚证",
                 result_license="divorce",

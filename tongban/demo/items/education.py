@@ -110,6 +110,7 @@ EDU_FAMILIES = (
         ),
         subs=("民办学校设立审批", "民办学校变更审批", "民办学校终止审批"),
         audience=LEGAL,
+        visits=2,
         statutory=60,
         promised=(20, 40),
         special="专家评审",

@@ -82,6 +82,7 @@ HEALTH_FAMILIES = (
         ),
         subs=("医疗机构设置审批", "医疗机构执业登记", "医疗机构变更登记", "医疗机构校验"),
         audience=LEGAL,
+        visits=2,
         statutory=45,
         promised=(15, 30),
         special="现场审核",

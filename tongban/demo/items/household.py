@@ -158,6 +158,7 @@ HOUSEHOLD_FAMILIES = (
         "中国内地居民因私出国（境）。",
         (ID_CARD, form("出入境证件申请表")),
         subs=("普通护照签发", "往来港澳通行证及签注签发", "往来台湾通行证及签注签发"),
+        visits=2,
         statutory=15,
         promised=(5, 7),
         city_only=True,
