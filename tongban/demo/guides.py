@@ -118,6 +118,9 @@ def visits_for(family: Family, sub: Sub, rng: random.Random) -> int:
 
 def materials_for(family: Family, sub: Sub, instant: bool, rng: random.Random) -> list[dict[str, Any]]:
     chosen = [*family.materials, *sub.extra]
+    shared = [m for m in chosen[1:] if m.license]
+    if shared and rng.random() < 0.2:
+        chosen.remove(shared[-1])  # this city fetches it from the e-license library (免提交)
     if not instant and rng.random() < 0.2:
         chosen.append(COMMITMENT)
     if POWER_OF_ATTORNEY not in chosen and rng.random() < 0.3:
@@ -147,8 +150,9 @@ def material_row(m: Material) -> dict[str, Any]:
 
 
 def steps_for(family: Family, instant: bool, promised: int, rng: random.Random) -> list[dict[str, Any]]:
-    """受理 → 审查 → 决定 → 制证/送达, limits adding up to the promised days (never above statutory);
-    a special step (公示, 现场核查…) pauses the clock and is not counted (特殊环节)."""
+    """受理 → 审查 → 决定 → 制证/送达 (审查 and 决定 merged in some cities), limits adding up to the
+    promised days (never above statutory); a special step (公示, 现场核查…) pauses the clock and is not
+    counted (特殊环节)."""
     deliver = "制证送达" if family.result else "送达"
     if instant:
         plan = [("受理", 0, "窗口工作人员"), ("审查", 0, "审批人员"), ("决定", 0, "审批人员")]
@@ -163,6 +167,8 @@ def steps_for(family: Family, instant: bool, promised: int, rng: random.Random) 
             ("决定", decide, "科室负责人"),
             (deliver, send, "窗口工作人员"),
         ]
+        if rng.random() < 0.25:  # cities that merged review and decision (压减环节)
+            plan[1:3] = [("审查决定", review + decide, "审批人员")]
     steps = [
         {"name": name, "time_limit_days": days, "actor": actor, "counts_in_limit": True, "is_special": False}
         for name, days, actor in plan
@@ -221,7 +227,7 @@ def earlier_version(guide: Guide) -> tuple[Guide, str]:
         older = promised + 2
         fields["promised_days"] = older
         steps = [dict(s) for s in guide.steps]
-        review = next(s for s in steps if s["name"] == "审查")
+        review = next(s for s in steps if s["name"].startswith("审查"))
         review["time_limit_days"] += 2
         note = f"压缩承诺办结时限：由{older}个工作日压缩至{promised}个工作日。"
         return Guide(fields, guide.materials, steps, guide.fees, guide.locations, guide.faqs), note
