@@ -12,7 +12,7 @@ from tongban.core.errors import NotFound
 from tongban.regions.models import Kiosk, Region, Window
 from tongban.regions.selectors import cities
 
-from .choices import Mode, Necessity
+from .choices import Mode, Necessity, VersionStatus
 from .models import (
     Agreement,
     AgreementItem,
@@ -20,6 +20,7 @@ from .models import (
     Availability,
     Implementation,
     ImplementationVersion,
+    SearchEntry,
     ServiceItem,
     TongbanBatch,
 )
@@ -412,3 +413,67 @@ def best_standard(item: ServiceItem) -> BestStandard:
     for row in rows:
         row.divergence = {metric: row.values[metric] - best[metric] for metric in METRICS}
     return BestStandard(item=item, rows=rows, best=best)
+
+
+# --- Reads added for the public portal ------------------------------------------------------------
+
+
+def version_get(*, code: str, number: int) -> ImplementationVersion:
+    """One published or superseded version of an implementation, with its whole guide: an applicant
+    may hold a receipt naming an older version. Drafts are never public."""
+    version_id = (
+        ImplementationVersion.objects.filter(implementation__code=code, number=number)
+        .exclude(status=VersionStatus.DRAFT)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if version_id is None:
+        raise NotFound("未找到该版本的办事指南。")
+    return version_with_guide(version_id)
+
+
+# --- Reads added for the JSON API -----------------------------------------------------------------
+
+
+def versions_public(*, implementation: Implementation) -> QuerySet[ImplementationVersion]:
+    """The versions an applicant may have been told (published or superseded), newest first."""
+    return implementation.versions.exclude(status=VersionStatus.DRAFT).order_by("-number")
+
+
+def implementation_rows(
+    *, item: ServiceItem | None = None, kiosk: Kiosk | None = None
+) -> QuerySet[SearchEntry]:
+    """Implementations in force as list rows (their index rows carry modes and the 通办 mark): those of
+    one item, by city; or those a kiosk receives (its item list), by item."""
+    rows = SearchEntry.objects.select_related(
+        "implementation__current", "service_item", "organization", "city"
+    )
+    if item is not None:
+        rows = rows.filter(service_item=item).order_by("city__sort_order", "implementation__code")
+    if kiosk is not None:
+        at_kiosk = Availability.objects.filter(implementation=OuterRef("implementation"), kiosk=kiosk)
+        rows = rows.filter(Exists(at_kiosk)).order_by("service_item__basic_code", "implementation__code")
+    return rows
+
+
+@dataclass(frozen=True)
+class ImplementationReach:
+    implementation: Implementation
+    entries: list[ReachEntry]
+    modes: list[str]
+    cities: list[Region]
+
+
+def implementation_reach(implementation: Implementation) -> ImplementationReach:
+    """Every way one implementation can be received, with the modes and the cities that gives
+    (its own city always among them)."""
+    entries = reach_for([implementation]).get(implementation.pk, [])
+    city_list = list(cities())
+    modes, city_ids = reach_summary(entries, all_city_ids=[c.pk for c in city_list])
+    city_ids.add(implementation.organization.region.city_id)
+    return ImplementationReach(
+        implementation=implementation,
+        entries=entries,
+        modes=[m for m in Mode.values if m in modes],
+        cities=[c for c in city_list if c.pk in city_ids],
+    )
