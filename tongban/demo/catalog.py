@@ -172,12 +172,12 @@ def _items_create() -> list[tuple[ServiceItem, Family, Sub]]:
 
 def _implementations_plan(places: Places, items) -> list[_Planned]:
     planned = []
-    for key, spec in places.specs.items():
+    for key in places.specs:
         for item, family, sub in items:
             if family.city_only and key not in CITY_KEYS:
                 continue
             org = places.implementing_org(key, family.role, family.item_type)
-            share = THEME_COVERAGE.get((key, family.theme), COVERAGE[spec.key])
+            share = THEME_COVERAGE.get((key, family.theme), COVERAGE[key])
             if org is None or (sub.name not in EVERYWHERE and fraction(key, item.basic_code) >= share):
                 continue
             planned.append(_Planned(item, family, sub, key, org.pk, f"{org.uscc}{item.basic_code}"))

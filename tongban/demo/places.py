@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from tongban.catalog.choices import ItemType
 from tongban.core.identifiers import make_uscc
 from tongban.regions.models import Hall, Kiosk, Organization, Region, Window
 from tongban.regions.services import regions_load_reference
@@ -26,7 +27,7 @@ class Places:
         """Who implements an item of `role` in region `key`: the department of that role, or the
         region's approval body for licenses where it has one (相对集中行政许可权)."""
         by_role = self.orgs[key]
-        if item_type == "license" and role in APPROVAL_TAKES and "approval" in by_role:
+        if item_type == ItemType.LICENSE and role in APPROVAL_TAKES and "approval" in by_role:
             return by_role["approval"]
         return by_role.get(role)
 

@@ -147,17 +147,38 @@ def plan_build(impls: list[ImplRef]) -> ReachPlan:
     pools: dict[str, list[ImplRef]] = defaultdict(list)
     for ref in impls:
         pools[ref.region_key].append(ref)
-    market = {k: [r for r in pools[k] if r.theme == Theme.MARKET_ENTRY] for k in ("donghu", "gedian")}
+    agreements = _agreement_lists(pools)
+    donghu = [r for r in agreements["huarong-donghu"] if r.region_key == "donghu"]
+    wuhan = spread(pools["420100"], 33, what="武汉市全程网办")
+    listed = {r.pk: r for refs in agreements.values() for r in refs} | {r.pk: r for r in wuhan}
+    others = _others(pools, TONGBAN_TOTAL - len(listed), frozenset(listed))
+    first_agreement = agreements["ezhou-huangshigang"]
+    first = first_agreement + (wuhan + others)[: FIRST_BATCH_SIZE - len(first_agreement)]
+    first_ids = {r.pk for r in first}
+    partner = {"gedian": "donghu", "donghu": "gedian"}
+    return ReachPlan(
+        agreements=agreements,
+        wuhan_explicit=wuhan,
+        other_explicit=others,
+        kiosk_huarong=donghu + wuhan,
+        kiosk_gedian=spread(donghu + wuhan, 136, what="葛店经开区自助终端"),
+        joint=[(r, partner[r.region_key]) for r in agreements["gedian-donghu"]],
+        first_batch=first,
+        second_batch=[r for r in [*listed.values(), *others] if r.pk not in first_ids],
+    )
 
+
+def _agreement_lists(pools: dict[str, list[ImplRef]]) -> dict[str, list[ImplRef]]:
+    """Each agreement's items; 东湖高新区's market-entry items are in both of its agreements."""
+    market = {k: [r for r in pools[k] if r.theme == Theme.MARKET_ENTRY] for k in ("donghu", "gedian")}
     ezc = spread(pools["420704"], 201, what="鄂城区↔黄石港区（鄂城区）")
-    hsg = spread(pools["420202"], 160, what="鄂城区↔黄石港区（黄石港区）")
     hz = spread(pools["421102"], 20, what="鄂城区↔黄州区（黄州区）")
     dh_market = spread(market["donghu"], 56, what="葛店↔东湖（东湖高新区市场开办）")
     gd_market = spread(market["gedian"], 50, what="葛店↔东湖（葛店经开区市场开办）")
     dh_other = [r for r in pools["donghu"] if r.theme != Theme.MARKET_ENTRY]
     dh = dh_market + spread(dh_other, 56, what="华容区↔东湖（东湖高新区）")
-    agreements = {
-        "ezhou-huangshigang": ezc + hsg,
+    return {
+        "ezhou-huangshigang": ezc + spread(pools["420202"], 160, what="鄂城区↔黄石港区（黄石港区）"),
         "ezhou-huangzhou": spread(ezc, 154, what="鄂城区↔黄州区（鄂城区）") + hz,
         "huarong-donghu": spread(pools["420703"], 30, what="华容区↔东湖（华容区）") + dh,
         "gedian-donghu": dh_market + gd_market,
@@ -166,23 +187,6 @@ def plan_build(impls: list[ImplRef]) -> ReachPlan:
         + spread(hz, 10, what="四地协议（黄州）")
         + spread(pools["huangshi-etdz"], 12, what="四地协议（开铁区）"),
     }
-    wuhan = spread(pools["420100"], 33, what="武汉市全程网办")
-    listed = {r.pk: r for refs in agreements.values() for r in refs} | {r.pk: r for r in wuhan}
-    others = _others(pools, TONGBAN_TOTAL - len(listed), frozenset(listed))
-    first_agreement = agreements["ezhou-huangshigang"]
-    first = first_agreement + (wuhan + others)[: FIRST_BATCH_SIZE - len(first_agreement)]
-    first_ids = {r.pk for r in first}
-    every = [*listed.values(), *others]
-    return ReachPlan(
-        agreements=agreements,
-        wuhan_explicit=wuhan,
-        other_explicit=others,
-        kiosk_huarong=dh + wuhan,
-        kiosk_gedian=spread(dh + wuhan, 136, what="葛店经开区自助终端"),
-        joint=[(r, "gedian") for r in dh_market] + [(r, "donghu") for r in gd_market],
-        first_batch=first,
-        second_batch=[r for r in every if r.pk not in first_ids],
-    )
 
 
 def _others(pools, needed: int, exclude: frozenset[int]) -> list[ImplRef]:
