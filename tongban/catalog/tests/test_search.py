@@ -8,13 +8,14 @@ import pytest
 from tongban.catalog.choices import Audience, Mode, Theme
 from tongban.catalog.models import SearchEntry
 from tongban.catalog.search import (
+    SYNONYMS,
     SearchFilters,
+    canonical,
     implementations_search,
     items_search,
     normalize,
     query_parse,
     search_entries_refresh,
-    synonym_variants,
 )
 from tongban.catalog.services import availability_add
 from tongban.catalog.tests.factories import ServiceItemFactory, published_implementation
@@ -102,22 +103,23 @@ def test_normalize_folds_full_width_and_upper_case():
     assert normalize("  ＳＢＫ　社保Ｃａｒｄ ") == "sbk 社保card"
 
 
-def test_a_phrase_is_segmented_into_words_widened_to_their_synonyms():
-    parsed = query_parse("社保卡补办")
+def test_a_phrase_is_segmented_into_words_in_canonical_spelling():
+    parsed = query_parse("社会保障卡补领")
 
-    assert parsed.phrase == "社保卡补办"
-    assert parsed.words == (("社保卡", "社会保障卡"), ("补办", "补领", "补换", "补发"))
+    assert parsed.phrase == "社会保障卡补领"
+    assert parsed.canonical_phrase == "社保卡补办"
+    assert parsed.words == ("社保卡", "补办")
 
 
 def test_stop_words_and_single_characters_are_not_words():
-    parsed = query_parse("我要在哪里办理户口？")
+    parsed = query_parse("我要在哪里办理户籍？")
 
-    assert parsed.phrase == "我要在哪里办理户口"
-    assert parsed.words == (("户口", "户籍"),)
+    assert parsed.phrase == "我要在哪里办理户籍"
+    assert parsed.words == ("户口",)
 
 
-def test_a_synonym_containing_another_is_not_searched_twice():
-    assert query_parse("提取住房公积金").words == (("提取", "支取"), ("公积金",))
+def test_words_with_one_canonical_spelling_are_searched_once():
+    assert query_parse("补领 补办 住房公积金提取").words == ("补办", "公积金", "提取")
 
 
 def test_spaced_pinyin_becomes_one_phrase():
@@ -128,13 +130,21 @@ def test_a_long_query_is_cut():
     assert query_parse("户" * 80).phrase == "户" * 50
 
 
-def test_names_get_their_synonym_variants_longest_spelling_first():
-    assert synonym_variants("住房公积金提取") == [
-        "住房公积金提取",
-        "公积金提取",
-        "公积金支取",
-        "住房公积金支取",
-    ]
+def test_canonical_spelling_replaces_the_longest_synonym_first():
+    assert canonical("住房公积金支取") == "公积金提取"
+    assert canonical("机动车驾驶证补领") == "驾照补办"
+    assert canonical("户籍迁入登记") == "户口迁入登记"
+
+
+def test_a_canonical_spelling_keeps_the_synonyms_inside_it():
+    # If a spelling holds another group's spelling (户籍迁入 holds 户籍), its canonical spelling holds
+    # that group's canonical one (户口迁入 holds 户口): otherwise 户口 would not find 户籍迁入.
+    for group in SYNONYMS:
+        for spelling in group:
+            for other in SYNONYMS:
+                for inner in other:
+                    if other is not group and inner in spelling:
+                        assert canonical(inner) in canonical(spelling), (spelling, inner)
 
 
 # --- Words, phrases, synonyms ----------------------------------------------------------------------
@@ -338,12 +348,12 @@ def test_an_unknown_filter_value_finds_nothing(catalog):
 # --- Index -----------------------------------------------------------------------------------------
 
 
-def test_index_holds_pinyin_of_synonym_variants(catalog):
+def test_index_holds_names_as_written_and_in_canonical_spelling_with_their_pinyin(catalog):
     entry = SearchEntry.objects.get(pk=catalog["社会保障卡补领"].pk)
 
-    assert entry.names == "社会保障卡补领"
-    assert entry.pinyin.split("|")[:2] == ["shehuibaozhangkabuling", "shebaokabuban"]
-    assert "sbkbl" in entry.initials.split("|")
+    assert entry.names == "社会保障卡补领|社保卡补办"
+    assert entry.pinyin == "shehuibaozhangkabuling|shebaokabuban"
+    assert entry.initials == "shbzkbl|sbkbb"
     assert entry.extra == "鄂州市人力资源和社会保障局 鄂州市 人社"
 
 
