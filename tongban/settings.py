@@ -215,4 +215,4 @@ LOGGING = logging_config(fmt=env("TONGBAN_LOG_FORMAT", "console"), level=env("TO
 
 # --- Tongban's own settings.
 NINJA_PAGINATION_PER_PAGE = 20
-NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 100
+NINJA_MAX_PER_PAGE_SIZE = 100
