@@ -81,8 +81,12 @@ class Portal:
     problems: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
 
-    def visit(self, path: str):
-        self.page.goto(self.base_url + path)
+    def visit(self, path: str, *, status: int = 200):
+        response = self.page.goto(self.base_url + path)
+        assert response.status == status, f"{path} answered {response.status}, expected {status}"
+        if status >= 400:  # the browser logs the expected error status of the document itself
+            expected = f"the server responded with a status of {status}"
+            self.problems[:] = [p for p in self.problems if expected not in p]
         return self.page
 
     def check(self) -> None:

@@ -75,3 +75,33 @@ def test_changing_a_filter_swaps_only_the_results(portal, catalog):
     expect(page).to_have_url(re.compile(r"/search/\?theme=housing_fund$"))
     assert page.evaluate("document.getElementById('id_q').dataset.marker") == "kept"
     portal.check()
+
+
+def test_every_portal_page_passes_axe(portal, catalog):
+    wuhan, basic_code = catalog.wuhan.code, catalog.card.basic_code
+    pages = [
+        (f"/items/{basic_code}/where/", 200),
+        (f"/items/{basic_code}/best/", 200),
+        ("/agreements/", 200),
+        (f"/agreements/{catalog.agreement.pk}/", 200),
+        ("/list/", 200),
+        (f"/kiosks/{catalog.kiosk.serial}/", 200),
+        (f"/guide/{wuhan}/v1/", 200),
+        ("/search/?q=火星移民", 200),
+        ("/guide/NOPE/", 404),
+    ]
+    for path, status in pages:
+        page = portal.visit(path, status=status)
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+        portal.check()
+
+    assert len(portal.checked) == len(pages)
+
+
+def test_the_skip_link_moves_focus_to_the_main_content(portal, catalog):
+    page = portal.visit("/")
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("main")).to_be_focused()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.timezone import localtime
@@ -773,3 +774,10 @@ def test_an_agreement_page_costs_the_same_queries_for_many_items(
 
     with django_assert_max_num_queries(6):
         page(client, "agreement", agreement.pk)
+
+
+def test_the_server_error_page_renders_without_a_request(db):
+    html = render_to_string("500.html")
+
+    assert "<h1>服务暂时不可用</h1>" in html
+    assert '<html lang="zh-Hans">' in html
