@@ -10,12 +10,11 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from tongban.catalog.excel import views as excel_views
+from tongban.catalog.excel.cells import ALIAS_SEPARATOR, split_aliases
 from tongban.catalog.models import Implementation, ImplementationVersion, ServiceItem
 from tongban.catalog.search import search_entries_refresh
 from tongban.catalog.services import GuideRows, implementation_create, version_draft_start
 from tongban.core.errors import DomainError
-
-ALIAS_SEPARATOR = "、"
 
 
 def _version_label(version: ImplementationVersion | None) -> str:
@@ -26,7 +25,9 @@ class ServiceItemForm(forms.ModelForm):
     """Aliases as one line separated by “、” instead of raw JSON."""
 
     aliases = forms.CharField(
-        label="别名", required=False, help_text="其他常用叫法，多个以“、”分隔，如：社保卡、市民卡"
+        label="别名",
+        required=False,
+        help_text="其他常用叫法，多个以“、”分隔，如：社保卡、市民卡（括号内的“、”不算分隔）",
     )
 
     class Meta:
@@ -38,7 +39,7 @@ class ServiceItemForm(forms.ModelForm):
         self.initial["aliases"] = ALIAS_SEPARATOR.join(self.instance.aliases or [])
 
     def clean_aliases(self) -> list[str]:
-        return [part.strip() for part in self.cleaned_data["aliases"].split(ALIAS_SEPARATOR) if part.strip()]
+        return split_aliases(self.cleaned_data["aliases"])
 
 
 class ImplementationLinkInline(admin.TabularInline):
@@ -104,9 +105,7 @@ FIRST_GUIDE_FIELDS = [
 ]
 
 
-class ImplementationCreateForm(forms.ModelForm):
-    """A new implementation with the essentials of its first guide; the rest is filled in its draft."""
-
+class _ImplementationCreateBase(forms.ModelForm):
     class Meta:
         model = Implementation
         fields = ["code", "service_item", "organization"]
@@ -121,11 +120,12 @@ class ImplementationCreateForm(forms.ModelForm):
         return cleaned
 
 
-ImplementationCreateForm.base_fields.update(
-    forms.fields_for_model(ImplementationVersion, fields=FIRST_GUIDE_FIELDS)
-)
-ImplementationCreateForm.declared_fields.update(
-    {name: ImplementationCreateForm.base_fields[name] for name in FIRST_GUIDE_FIELDS}
+# A new implementation with the essentials of its first guide (fields as the version model declares
+# them); the rest is filled in on its draft's page.
+ImplementationCreateForm = type(
+    "ImplementationCreateForm",
+    (_ImplementationCreateBase,),
+    dict(forms.fields_for_model(ImplementationVersion, fields=FIRST_GUIDE_FIELDS)),
 )
 
 

@@ -8,6 +8,7 @@ from django.db.models import TextChoices
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 ALIAS_SEPARATOR = "、"
+OPENING, CLOSING = "（(【[《", "）)】]》"
 REFERENCE_SUFFIX = "（参考）"  # columns the export adds for people; the import ignores them
 
 
@@ -137,12 +138,26 @@ class Json(Text):
         return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
 
 
+def split_aliases(text: str) -> list[str]:
+    """Aliases separated by “、”; a “、” inside brackets belongs to the alias, as in
+    “公积金提取（离休、退休）”, so real names survive the round trip."""
+    aliases, current, depth = [], [], 0
+    for char in text:
+        depth += (char in OPENING) - (char in CLOSING)
+        if char == ALIAS_SEPARATOR and depth <= 0:
+            aliases.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    aliases.append("".join(current))
+    return [alias.strip() for alias in aliases if alias.strip()]
+
+
 class Aliases(Text):
-    hint = f"多个别名以“{ALIAS_SEPARATOR}”分隔"
+    hint = f"多个别名以“{ALIAS_SEPARATOR}”分隔（括号内的“{ALIAS_SEPARATOR}”不算分隔）"
 
     def parse(self, raw: Any) -> list[str]:
-        parts = str(raw).split(ALIAS_SEPARATOR)
-        return [part.strip() for part in parts if part.strip()]
+        return split_aliases(str(raw))
 
     def to_cell(self, value: Any) -> Any:
         return ALIAS_SEPARATOR.join(value) or None

@@ -63,8 +63,20 @@ def write_workbook(target: str | IO[bytes], tables: dict[str, list[dict[str, Any
         _layout(worksheet, sheet)
         worksheet.append([_header_cell(worksheet, c.header) for c in sheet.columns])
         for values in tables.get(sheet.name, []):
-            worksheet.append([c.kind.to_cell(values.get(c.field, c.empty())) for c in sheet.columns])
+            worksheet.append(
+                [_cell(worksheet, c.kind.to_cell(values.get(c.field, c.empty()))) for c in sheet.columns]
+            )
     workbook.save(target)
+
+
+def _cell(worksheet, value: Any) -> Any:
+    """Text that starts with “=” stays text: openpyxl would store it as a formula, and a spreadsheet
+    program would run it when the file is opened."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _header_cell(worksheet, text: str) -> WriteOnlyCell:

@@ -287,12 +287,23 @@ def test_an_availability_entry_twice_is_refused_and_a_new_one_is_indexed(maintai
     assert SearchEntry.objects.get(pk=impl.pk).modes == ",online,proxy,"
 
 
-def test_every_catalog_list_opens(maintainer, circle):
-    build_catalog(circle)
+def test_every_catalog_page_opens(maintainer, circle):
+    catalog = build_catalog(circle)
+    impl = catalog["card_wuhan"]
+    pages = [
+        reverse("admin:catalog_implementation_add"),
+        reverse("admin:catalog_implementation_change", args=[impl.pk]),
+        reverse("admin:catalog_serviceitem_change", args=[impl.service_item_id]),
+        reverse("admin:catalog_agreement_change", args=[catalog["agreement"].pk]),
+        reverse("admin:catalog_excel"),
+    ]
 
     for model in ("serviceitem", "implementation", "implementationversion", "availability", "agreement"):
         assert maintainer.get(reverse(f"admin:catalog_{model}_changelist"), {"q": "社保"}).status_code == 200
     assert maintainer.get(reverse("admin:catalog_tongbanbatch_changelist")).status_code == 200
+    for url in pages:
+        assert maintainer.get(url).status_code == 200, url
+    assert "创建新草稿" in maintainer.get(pages[1]).content.decode()
 
 
 # --- The Excel page -----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from tongban.catalog.choices import (
 )
 from tongban.catalog.excel import ImportFailed, catalog_export, catalog_import
 from tongban.catalog.excel import apply as excel_apply
+from tongban.catalog.excel.cells import split_aliases
 from tongban.catalog.excel.snapshot import PART_MODELS, part_fields
 from tongban.catalog.excel.spec import IMPLEMENTATIONS
 from tongban.catalog.models import (
@@ -90,7 +91,7 @@ def build_catalog(circle) -> dict[str, Any]:
     card = ServiceItemFactory(
         basic_code="000000000001",
         name="社会保障卡申领",
-        aliases=["社保卡", "社会保障卡"],
+        aliases=["社保卡", "社会保障卡（申领、补领）"],
         theme=Theme.HR_SOCIAL,
     )
     license_item = ServiceItemFactory(
@@ -281,7 +282,7 @@ def test_export_writes_labels_natural_keys_booleans_and_json(catalog, exported):
         "人社",
         "自然人",
         "《测试条例》第一条",
-        "社保卡、社会保障卡",
+        "社保卡、社会保障卡（申领、补领）",
     )
     assert sheets["实施清单"][1][:11] == (
         catalog["card_wuhan"].code,
@@ -351,6 +352,24 @@ def test_export_with_an_unknown_filter_says_so(catalog):
         export_bytes(organization="91420100MA4KXXXX0X")
 
     assert unknown.value.message == "未找到统一社会信用代码为 91420100MA4KXXXX0X 的部门/机构。"
+
+
+def test_text_that_looks_like_a_formula_stays_text(db):
+    published_implementation(conditions="=1+1 不是公式")
+
+    data = export_bytes()
+
+    cell = load_workbook(BytesIO(data))["实施清单"]["G2"]
+    assert (cell.value, cell.data_type) == ("=1+1 不是公式", "s")
+    assert import_bytes(data).changed is False
+
+
+def test_aliases_are_split_on_the_separator_outside_brackets():
+    assert split_aliases("社保卡、公积金提取（离休、退休）、 市民卡、") == [
+        "社保卡",
+        "公积金提取（离休、退休）",
+        "市民卡",
+    ]
 
 
 def test_every_guide_field_has_a_column():
