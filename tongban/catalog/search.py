@@ -280,6 +280,15 @@ def _matching(parsed: ParsedQuery | None, filters: SearchFilters) -> QuerySet[Se
     return SearchEntry.objects.filter(where)
 
 
+# Long fields a result list never shows: left out of its rows (a page has no use for 20 form definitions).
+GUIDE_TEXT = (
+    "implementation__current__conditions",
+    "implementation__current__handling_process",
+    "implementation__current__form_schema",
+    "service_item__legal_basis",
+)
+
+
 def implementations_search(
     *, query: str = "", filters: SearchFilters = SearchFilters()
 ) -> QuerySet[SearchEntry]:
@@ -290,6 +299,7 @@ def implementations_search(
         SearchEntry.objects.filter(pk__in=_matching(parsed, filters).values("pk"))
         .annotate(relevance=_relevance(parsed))
         .select_related("implementation__current", "service_item", "organization", "city")
+        .defer(*GUIDE_TEXT)
         .order_by("-relevance", "service_item__basic_code", "implementation__code")
     )
 
