@@ -236,16 +236,18 @@ def _match(parsed: ParsedQuery) -> Q:
     """The WHERE of a query: only the widest conditions (each tier implies one of them), each LIKE
     once, so that the database evaluates few LIKEs per row; on PostgreSQL each can use a trigram index."""
     phrase, words = parsed.phrase, parsed.words
-    match = _any_of(["names"], [phrase, parsed.canonical_phrase]) | _like("extra", phrase)
+    match = _like("extra", phrase)
     if parsed.is_pinyin:
         match |= _any_of(["pinyin", "initials"], [phrase])
-    if words and words != (parsed.canonical_phrase,):
+    if len(words) > 1:
         # Every word somewhere ("武汉" may name the city), at least one in a name: an organization's
-        # name alone (…社会保障局) must not make all its items match "社保".
+        # name alone (…社会保障局) must not make all its items match "社保". The words are parts of the
+        # phrase, so where the phrase is in a name they are too: the phrase needs no LIKE of its own.
         in_names = reduce(or_, (_in(("names",), w) for w in words))
-        if len(words) > 1:
-            in_names &= reduce(and_, (_in(("names", "extra"), w) for w in words))
-        match |= in_names
+        return match | (in_names & reduce(and_, (_in(("names", "extra"), w) for w in words)))
+    match |= _any_of(["names"], [phrase, parsed.canonical_phrase])
+    if words and words[0] != parsed.canonical_phrase:
+        match |= _in(("names",), words[0])
     return match
 
 
