@@ -47,7 +47,7 @@ BENCH_DB = "tongban_bench_catalog_search"
 
 
 @contextlib.contextmanager
-def own_database() -> Iterator[str]:
+def own_database(pg_settings: list[str]) -> Iterator[str]:
     """Point the settings at a fresh database (before Django starts) and remove it afterwards."""
     with tempfile.TemporaryDirectory(prefix="tongban-bench-") as var_dir:
         os.environ["TONGBAN_VAR_DIR"] = var_dir
@@ -57,13 +57,13 @@ def own_database() -> Iterator[str]:
         if not url:
             yield "SQLite (temporary file)"
             return
-        with _postgres_database(url) as bench_url:
+        with _postgres_database(url, pg_settings) as bench_url:
             os.environ["TONGBAN_DATABASE_URL"] = bench_url
-            yield f"PostgreSQL ({BENCH_DB})"
+            yield f"PostgreSQL ({BENCH_DB}{', ' if pg_settings else ''}{', '.join(pg_settings)})"
 
 
 @contextlib.contextmanager
-def _postgres_database(url: str) -> Iterator[str]:
+def _postgres_database(url: str, pg_settings: list[str]) -> Iterator[str]:
     import psycopg
 
     parts = urllib.parse.urlsplit(url)
@@ -73,6 +73,9 @@ def _postgres_database(url: str) -> Iterator[str]:
         f"CREATE DATABASE {BENCH_DB} TEMPLATE template0 ENCODING 'UTF8' "
         "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
     )
+    for setting in pg_settings:  # e.g. random_page_cost=1.1: what a deployment might tune
+        name, value = setting.split("=", 1)
+        admin.execute(f"ALTER DATABASE {BENCH_DB} SET {name} = '{value}'")
     try:
         yield urllib.parse.urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
     finally:
@@ -300,9 +303,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="demo,100000", help="comma-separated: demo and/or numbers")
     parser.add_argument("--repeat", type=int, default=30, help="measured runs per cell (after warm-up)")
+    parser.add_argument(
+        "--pg-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="PostgreSQL setting for the benchmark's database, e.g. random_page_cost=1.1 or jit=off",
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    with own_database() as label:
+    with own_database(args.pg_setting) as label:
         import django
 
         django.setup()
