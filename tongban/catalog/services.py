@@ -48,8 +48,10 @@ def implementation_create(
     code: str,
     guide: dict[str, Any],
     rows: "GuideRows | None" = None,
+    number: int = 1,
 ) -> ImplementationVersion:
-    """A new implementation with its first version as a draft (publish it with version_publish)."""
+    """A new implementation with its first version as a draft (publish it with version_publish).
+    `number` keeps another catalog's numbering when a catalog is restored from its export."""
     implementation = Implementation(service_item=service_item, organization=organization, code=code)
     try:
         implementation.full_clean(exclude=["current"])
@@ -57,7 +59,7 @@ def implementation_create(
         _raise_from(exc, Implementation)
     implementation.save()
     draft = ImplementationVersion(
-        implementation=implementation, number=1, name=guide.get("name") or service_item.name
+        implementation=implementation, number=number, name=guide.get("name") or service_item.name
     )
     return version_draft_fill(version=draft, guide=guide, rows=rows or GuideRows())
 
@@ -87,14 +89,17 @@ def version_draft_start(*, implementation: Implementation, by=None) -> Implement
     return draft
 
 
-def guide_problems(version: ImplementationVersion) -> list[FieldError]:
-    """Everything that keeps a draft from being published, in Chinese, by field."""
+def guide_problems(
+    version: ImplementationVersion, *, steps: list[GuideStep] | None = None
+) -> list[FieldError]:
+    """Everything that keeps a draft from being published, in Chinese, by field. `steps` checks a guide
+    that is not saved yet (an import checks its file before writing); by default the version's own."""
     problems: list[FieldError] = []
     try:
-        version.full_clean(exclude=["implementation", "published_by"])
+        version.full_clean(exclude=["implementation", "published_by"], validate_unique=False)
     except ValidationError as exc:
         problems += from_django_validation(exc, ImplementationVersion).errors
-    steps = list(version.steps.all())
+    steps = list(version.steps.all()) if steps is None else steps
     if not steps:
         problems.append(FieldError("steps", "办事指南至少要有一个办理环节。"))
     counted_by_stage: dict[int, int] = {}
@@ -118,9 +123,10 @@ def guide_problems(version: ImplementationVersion) -> list[FieldError]:
 
 @transaction.atomic
 def version_publish(
-    *, version: ImplementationVersion, by=None, change_note: str = ""
+    *, version: ImplementationVersion, by=None, change_note: str = "", reindex: bool = True
 ) -> ImplementationVersion:
-    """Freeze a draft and put it in force; the version it replaces is kept as superseded."""
+    """Freeze a draft and put it in force; the version it replaces is kept as superseded.
+    A caller publishing many versions at once passes reindex=False and refreshes the search index once."""
     version = ImplementationVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise ValidationFailed.on("status", "只有草稿版本可以发布。")
@@ -140,7 +146,8 @@ def version_publish(
         change_note=change_note or version.change_note,
     )
     Implementation.objects.filter(pk=implementation.pk).update(current=version)
-    search_entries_refresh(implementation_ids=[implementation.pk])
+    if reindex:
+        search_entries_refresh(implementation_ids=[implementation.pk])
     version.refresh_from_db()
     return version
 

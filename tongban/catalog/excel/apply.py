@@ -12,7 +12,6 @@ from tongban.catalog.models import (
     AgreementParty,
     Availability,
     BatchEntry,
-    ImplementationVersion,
     ServiceItem,
     TongbanBatch,
 )
@@ -39,7 +38,7 @@ def apply_plan(plan: Plan, lookups: Lookups, *, by=None) -> None:
     _apply_items(plan, lookups, touched)
     errors: list[RowError] = []
     for change in plan.guides:
-        _apply_guide(change, lookups, by, errors)
+        _apply_guide(change, lookups, by, errors, touched)
     if errors:
         raise ImportFailed(errors)
     _apply_availability(plan, lookups, touched)
@@ -60,7 +59,9 @@ def _apply_items(plan: Plan, lookups: Lookups, touched: set[int]) -> None:
         touched.update(change.item.implementations.values_list("pk", flat=True))
 
 
-def _apply_guide(change: GuideChange, lookups: Lookups, by, errors: list[RowError]) -> None:
+def _apply_guide(
+    change: GuideChange, lookups: Lookups, by, errors: list[RowError], touched: set[int]
+) -> None:
     rows = GuideRows(**change.parts)
     try:
         if change.is_new:
@@ -70,20 +71,19 @@ def _apply_guide(change: GuideChange, lookups: Lookups, by, errors: list[RowErro
                 code=change.code,
                 guide=change.fields,
                 rows=rows,
+                number=change.number or 1,  # a catalog restored from its export reads the same
             )
-            if change.number and change.number != draft.number:
-                # Keep the exported numbering, so a catalog restored from its export reads the same.
-                ImplementationVersion.objects.filter(pk=draft.pk).update(number=change.number)
         else:
             draft = version_draft_start(implementation=lookups.implementations[change.code], by=by)
             version_draft_fill(version=draft, guide=change.fields, rows=rows)
-        version_publish(version=draft, by=by, change_note=CHANGE_NOTE)
+        version_publish(version=draft, by=by, change_note=CHANGE_NOTE, reindex=False)
     except DomainError as exc:  # a rule the plan could not see; reported like the others
         for error in exc.errors or [FieldError("", exc.message)]:
             column = IMPLEMENTATIONS.header_of(error.field)
             errors.append(RowError(IMPLEMENTATIONS.name, change.row.number, column, error.message))
         return
     lookups.implementations[change.code] = draft.implementation
+    touched.add(draft.implementation_id)
 
 
 def _apply_availability(plan: Plan, lookups: Lookups, touched: set[int]) -> None:

@@ -263,12 +263,9 @@ def _resolve_parts(p: Planning, sheet, parts: list[dict], rows: list[Row] | None
 
 
 def _probe(fields: dict[str, Any], steps: list[dict[str, Any]]) -> list[FieldError]:
-    """guide_problems() on the file's guide before anything is written. It reads the steps through the
-    related manager, which needs a primary key; an unsaved probe with a placeholder key and the file's
-    steps as its prefetched rows lets the publishing rules run unchanged (nothing is saved)."""
-    probe = ImplementationVersion(pk=0, number=1, status=VersionStatus.DRAFT, **fields)
-    probe._prefetched_objects_cache = {"steps": [GuideStep(**values) for values in steps]}
-    return guide_problems(probe)
+    """guide_problems() on the file's guide before anything is written (nothing is saved)."""
+    probe = ImplementationVersion(number=1, status=VersionStatus.DRAFT, **fields)
+    return guide_problems(probe, steps=[GuideStep(**values) for values in steps])
 
 
 def _report_guide_problem(p: Planning, row: Row, problem: FieldError) -> None:
