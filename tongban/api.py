@@ -9,6 +9,7 @@ from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
 from tongban.core.errors import DomainError, FieldError, NotFound, ValidationFailed
+from tongban.core.validation_messages import pydantic_message
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -54,34 +55,10 @@ def not_found(request: HttpRequest, exc: Http404):
     return domain_error(request, NotFound())
 
 
-# pydantic's messages are English; the handful of error types request parameters can produce, in Chinese.
-# (pydantic-i18n would add a dependency and a translation file for these few lines.)
-_MESSAGES = {
-    "missing": "为必填项",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "float_parsing": "应为数字",
-    "bool_parsing": "应为 true 或 false",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "greater_than_equal": "不能小于 {ge}",
-    "greater_than": "应大于 {gt}",
-    "less_than_equal": "不能大于 {le}",
-    "less_than": "应小于 {lt}",
-    "string_too_short": "至少 {min_length} 个字符",
-    "string_too_long": "最多 {max_length} 个字符",
-    "string_pattern_mismatch": "格式不正确",
-    "enum": "取值无效，可选值：{expected}",
-    "literal_error": "取值无效，可选值：{expected}",
-    "json_invalid": "不是有效的 JSON",
-}
-
-
 def _field_error(error: dict) -> FieldError:
     source, *path = error["loc"]
     name = ".".join(str(part) for part in path) or str(source)
-    text = _MESSAGES.get(error["type"], "取值无效").format_map(error.get("ctx") or {})
-    return FieldError(name, f"参数 {name}：{text}。")
+    return FieldError(name, f"参数 {name}：{pydantic_message(error)}。")
 
 
 @api.exception_handler(ValidationError)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from stdnum.cn import ric
 
 from tongban.core.identifiers import validate_uscc
+from tongban.core.validation_messages import pydantic_message
 
 FORMAT_VERSION = 1
 FieldType = Literal[
@@ -47,6 +48,7 @@ TYPE_LABELS = {
     "email": "电子邮箱",
 }
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 class Option(BaseModel):
@@ -57,7 +59,7 @@ class Option(BaseModel):
 
 class FormField(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+    key: str
     label: Annotated[str, Field(min_length=1, max_length=60)]
     type: FieldType
     required: bool = True
@@ -69,6 +71,13 @@ class FormField(BaseModel):
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     options: list[Option] = []
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_an_identifier(cls, value: str) -> str:
+        if not KEY.match(value):
+            raise ValueError(f"字段标识“{value}”只能由小写字母、数字和下划线组成，以字母开头，最长40个字符")
+        return value
 
     @field_validator("pattern")
     @classmethod
@@ -111,7 +120,8 @@ def parse_definition(raw: dict[str, Any] | None) -> FormDefinition:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise FormDefinitionError(f"申请表单定义有误（{where}）：{first['msg']}") from None
+        place = f"（{where}）" if where else ""
+        raise FormDefinitionError(f"申请表单定义有误{place}：{pydantic_message(first)}。") from None
 
 
 def _id_number(value: str) -> None:

@@ -21,7 +21,7 @@ def test_chinese_is_sent_as_utf8_not_as_escapes(client, circle):
 def test_an_unknown_enumeration_value_is_a_400_naming_the_parameter(client):
     response = client.get("/api/v1/catalog/items", {"mode": "teleport"})
 
-    message = "参数 mode：取值无效，可选值：'online', 'proxy' or 'joint'。"
+    message = "参数 mode：取值无效，可选值：'online'、'proxy'、'joint'。"
     assert response.status_code == 400
     assert response.json() == {"detail": message, "errors": [{"field": "mode", "message": message}]}
     assert message.encode() in response.content

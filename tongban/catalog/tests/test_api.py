@@ -234,7 +234,7 @@ def test_items_filter_by_theme_audience_mode_city_and_where_receivable(client, c
         (
             {"audience": "alien"},
             "audience",
-            "参数 audience：取值无效，可选值：'natural', 'legal' or 'both'。",
+            "参数 audience：取值无效，可选值：'natural'、'legal'、'both'。",
         ),
         ({"city": "nowhere"}, "city", "参数 city：未知的行政区划“nowhere”。"),
         ({"city": "420704"}, "city", "参数 city：“鄂城区”不是市，请填写市的标识。"),

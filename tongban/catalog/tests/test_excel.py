@@ -592,8 +592,8 @@ def test_publishing_rules_are_checked_before_anything_is_written(catalog, export
     assert errors == [
         "实施清单 第2行「承诺办结时限」：即办件的承诺办结时限应为0个工作日（当场办结）。",
         "实施清单 第3行「办理环节」：计入法定时限的各环节时限合计 1 个工作日，超过法定办结时限 0 个工作日。",
-        "实施清单 第4行「申请表单定义」：申请表单定义有误（fields.0.key）：String should match pattern "
-        "'^[a-z][a-z0-9_]{0,39}$'",
+        "实施清单 第4行「申请表单定义」：申请表单定义有误（fields.0.key）："
+        "字段标识“名字”只能由小写字母、数字和下划线组成，以字母开头，最长40个字符。",
     ]
     assert database_state() == before
 

@@ -100,3 +100,14 @@ def test_bad_definitions_are_refused_with_the_place_named(raw, fragment):
 
 def test_an_empty_definition_is_a_form_without_fields():
     assert parse_definition({}).fields == []
+
+
+def test_definition_errors_are_in_chinese():
+    with pytest.raises(FormDefinitionError) as caught:
+        parse_definition({"schema": 1, "fields": [{"key": "a", "label": "甲", "type": "colour"}]})
+
+    assert caught.value.message == (
+        "申请表单定义有误（fields.0.type）：取值无效，可选值："
+        "'text'、'textarea'、'integer'、'decimal'、'date'、'choice'、'multichoice'、'boolean'、'id_number'、'uscc'、"
+        "'phone'、'email'。"
+    )

@@ -78,7 +78,7 @@ def test_an_unknown_kind_or_parent_is_a_400_naming_the_parameter(client, circle)
 
     assert bad_kind.status_code == 400
     assert bad_kind.json()["errors"][0]["field"] == "kind"
-    assert bad_kind.json()["detail"].startswith("参数 kind：取值无效，可选值：'city', 'district'")
+    assert bad_kind.json()["detail"].startswith("参数 kind：取值无效，可选值：'city'、'district'")
     assert bad_parent.status_code == 400
     assert bad_parent.json() == {
         "detail": "参数 parent：未知的行政区划“999999”。",
