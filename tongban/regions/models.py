@@ -84,9 +84,9 @@ class Organization(models.Model):
 
 
 class Hall(models.Model):
-    """A government service hall (政务服务大厅)."""
+    """A government service hall (政务服务大厅). Its name is unique: imports and exports refer to it."""
 
-    name = models.CharField("名称", max_length=100)
+    name = models.CharField("名称", max_length=100, unique=True)
     region = models.ForeignKey(
         Region, verbose_name="所在行政区划", on_delete=models.PROTECT, related_name="halls"
     )

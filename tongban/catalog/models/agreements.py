@@ -73,7 +73,7 @@ class AgreementItem(models.Model):
 class TongbanBatch(models.Model):
     """A published batch of the circle's 通办 list; each implementation joins the list in one batch."""
 
-    name = models.CharField("批次名称", max_length=100)
+    name = models.CharField("批次名称", max_length=100, unique=True)
     document_number = models.CharField("发布文号", max_length=60, blank=True)
     published_on = models.DateField("发布日期")
     note = models.TextField("说明", blank=True)

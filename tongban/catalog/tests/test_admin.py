@@ -167,7 +167,7 @@ def test_publishing_an_invalid_draft_shows_every_problem_and_changes_nothing(mai
 
     assert [str(m) for m in response.context["messages"]] == [
         f"{draft.name} 第2版未发布：办事指南至少要有一个办理环节。",
-        f"{draft.name} 第2版未发布：申请表单定义有误（schema）：Input should be 1",
+        f"{draft.name} 第2版未发布：申请表单定义有误（schema）：取值无效，可选值：1。",
     ]
     assert list(ImplementationVersion.objects.order_by("pk").values()) == before
     assert Implementation.objects.get(pk=impl.pk).current.number == 1
