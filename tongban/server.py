@@ -128,7 +128,11 @@ class TongbanServer(BaseApplication):
     def load(self):
         from django.core.wsgi import get_wsgi_application
 
-        return get_wsgi_application()
+        from tongban.catalog.search import search_warm_up
+
+        application = get_wsgi_application()
+        search_warm_up()  # with preload_app, once in the master: the forked workers share it
+        return application
 
 
 def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
@@ -143,6 +147,7 @@ def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
         "timeout": 60,
         "graceful_timeout": 20,
         "proc_name": "tongban",
+        "preload_app": True,
         # RequestLogMiddleware logs every request once, with its request id; gunicorn's own events go
         # through the same structured logging as Django's.
         "accesslog": None,

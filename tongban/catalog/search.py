@@ -128,6 +128,12 @@ def _tokenizer():
     return tokenizer
 
 
+def search_warm_up() -> None:
+    """Load the word segmenter now (a web server calls this before forking its workers), so that no
+    citizen's first search waits a few seconds for it."""
+    _tokenizer().lcut("社会保障卡")
+
+
 def _is_text(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
 
