@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 
 from tongban.core.errors import DomainError, FieldError, NotFound, ValidationFailed
 from tongban.core.validation_messages import pydantic_message
+from tongban.identity.access import AccessDenied, ActionRefused
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -50,6 +51,16 @@ def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(request, body, status=exc.status)
 
 
+@api.exception_handler(AccessDenied)
+@api.exception_handler(ActionRefused)
+def access_refused(request: HttpRequest, exc: AccessDenied | ActionRefused):
+    """Recorded in the audit log, then answered like any other 404/403."""
+    from tongban.identity.denials import record_denial
+
+    record_denial(request, exc)
+    return domain_error(request, exc)
+
+
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404):
     return domain_error(request, NotFound())
@@ -70,10 +81,14 @@ def validation_error(request: HttpRequest, exc: ValidationError):
 
 def _mount_routers() -> None:
     from tongban.catalog.api import router as catalog_router
+    from tongban.identity.api import router as identity_router
+    from tongban.identity.api_codes import router as identity_codes_router
     from tongban.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/catalog", catalog_router)
+    api.add_router("/identity", identity_router)
+    api.add_router("/identity/codes", identity_codes_router)
 
 
 _mount_routers()

@@ -5,6 +5,7 @@ Every setting an operator may change comes from an environment variable listed i
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,25 @@ ENVIRONMENT = {
         "",
         "secret for signing; empty = a key generated once and kept in TONGBAN_VAR_DIR",
     ),
+    "TONGBAN_DATA_KEYS": (
+        "",
+        "Fernet keys for personal data, comma-separated, newest first; empty = one kept in TONGBAN_VAR_DIR",
+    ),
+    "TONGBAN_BLIND_INDEX_KEY": (
+        "",
+        "secret for the blind index of ID and phone numbers; empty = one kept in TONGBAN_VAR_DIR",
+    ),
+    "TONGBAN_SESSION_MINUTES": ("30", "minutes of inactivity after which a session ends"),
+    "TONGBAN_OIDC_PROVIDER_NAME": (
+        "统一身份认证平台",
+        "name of the OpenID Connect provider on the login page",
+    ),
+    "TONGBAN_OIDC_CLIENT_ID": ("", "OpenID Connect client id; empty = single sign-on off"),
+    "TONGBAN_OIDC_CLIENT_SECRET": ("", "OpenID Connect client secret"),
+    "TONGBAN_OIDC_AUTHORIZATION_URL": ("", "the provider's authorization endpoint"),
+    "TONGBAN_OIDC_TOKEN_URL": ("", "the provider's token endpoint"),
+    "TONGBAN_OIDC_USERINFO_URL": ("", "the provider's userinfo endpoint"),
+    "TONGBAN_OIDC_JWKS_URL": ("", "the provider's JWKS endpoint (keys that sign ID tokens)"),
     "TONGBAN_DEBUG": ("0", "1 turns on Django's debug pages (never in production)"),
     "TONGBAN_ALLOWED_HOSTS": ("127.0.0.1,localhost,[::1]", "comma-separated host names the site answers to"),
     "TONGBAN_CSRF_TRUSTED_ORIGINS": ("", "comma-separated origins (https://...) trusted for CSRF"),
@@ -55,20 +75,37 @@ if not VAR_DIR.is_absolute():
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
-    """An explicit key wins; otherwise one random key per installation, kept beside the database."""
-    if key := env("TONGBAN_SECRET_KEY"):
-        return key
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        from django.core.management.utils import get_random_secret_key
+def _installation_secret(variable: str, file_name: str, generate) -> str:
+    """An explicit value from the environment wins; otherwise one random value per installation, made
+    once and kept beside the database (the embedded mode). Production sets the variables."""
+    if value := env(variable):
+        return value
+    path = VAR_DIR / file_name
+    if not path.exists():
+        path.write_text(generate())
+        path.chmod(0o600)
+    return path.read_text().strip()
 
-        key_file.write_text(get_random_secret_key())
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+
+def _random_secret_key() -> str:
+    from django.core.management.utils import get_random_secret_key
+
+    return get_random_secret_key()
 
 
-SECRET_KEY = _secret_key()
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+SECRET_KEY = _installation_secret("TONGBAN_SECRET_KEY", "secret_key", _random_secret_key)
+# Personal data at rest (tongban/core/crypto.py): Fernet keys, newest first; older ones still decrypt
+# until `tongban keys rotate` has re-encrypted everything. The blind-index key makes exact lookups.
+DATA_KEYS = env_list("TONGBAN_DATA_KEYS") or [_installation_secret("", "data_key", _fernet_key)]
+BLIND_INDEX_KEY = _installation_secret(
+    "TONGBAN_BLIND_INDEX_KEY", "blind_index_key", lambda: secrets.token_hex(32)
+)
 DEBUG = env_bool("TONGBAN_DEBUG")
 ALLOWED_HOSTS = env_list("TONGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("TONGBAN_CSRF_TRUSTED_ORIGINS")
@@ -83,10 +120,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_tasks_db",
+    "axes",
     "tongban.core",
     "tongban.regions",
+    "tongban.identity",
     "tongban.catalog",
 ]
+AUTH_USER_MODEL = "identity.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -100,6 +140,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tongban.core.middleware.RequestLogMiddleware",
+    "tongban.identity.denials.DenialMiddleware",
+    # Last, so that it sees a failed login before anything answers it: lockout after repeated failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.urls"
@@ -153,8 +196,54 @@ if redis_url := env("TONGBAN_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Rate limits (django-ratelimit) need an atomic shared cache: Redis in production. The embedded mode
+    # has none, so its limits are counted per server process (two by default): looser, never off.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_VIEW = "tongban.identity.views.errors.rate_limited"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Argon2 first (new and changed passwords); the others only read hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): 5 failures for one account from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "tongban.identity.views.errors.locked_out"
+# Sessions end after 30 idle minutes (every request renews them) and with the browser.
+SESSION_COOKIE_AGE = int(env("TONGBAN_SESSION_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# Single sign-on through the provincial platform's OpenID Connect provider (mozilla-django-oidc), on when
+# a client id is configured; the local password login stays for the embedded mode.
+OIDC_ENABLED = bool(env("TONGBAN_OIDC_CLIENT_ID"))
+OIDC_PROVIDER_NAME = env("TONGBAN_OIDC_PROVIDER_NAME", "统一身份认证平台")
+OIDC_RP_CLIENT_ID = env("TONGBAN_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("TONGBAN_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("TONGBAN_OIDC_AUTHORIZATION_URL")
+OIDC_OP_TOKEN_ENDPOINT = env("TONGBAN_OIDC_TOKEN_URL")
+OIDC_OP_USER_ENDPOINT = env("TONGBAN_OIDC_USERINFO_URL")
+OIDC_OP_JWKS_ENDPOINT = env("TONGBAN_OIDC_JWKS_URL")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid profile"
+OIDC_USE_NONCE = True
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("tongban.identity.oidc.TongbanOIDCBackend")
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "identity:account"
+LOGOUT_REDIRECT_URL = "catalog:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,5 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", openapi_view, {"api": api}, name="api-docs"),
     path("admin/", admin.site.urls),
+    path("oidc/", include("tongban.identity.oidc")),
+    path("", include("tongban.identity.urls")),
     path("", include("tongban.catalog.urls")),
 ]
