@@ -56,6 +56,14 @@ ENVIRONMENT = {
     "TONGBAN_OIDC_TOKEN_URL": ("", "the provider's token endpoint"),
     "TONGBAN_OIDC_USERINFO_URL": ("", "the provider's userinfo endpoint"),
     "TONGBAN_OIDC_JWKS_URL": ("", "the provider's JWKS endpoint (keys that sign ID tokens)"),
+    "TONGBAN_EMAIL_HOST": (
+        "",
+        "SMTP server for mail (password reset); empty = mails are written to TONGBAN_VAR_DIR/mail",
+    ),
+    "TONGBAN_EMAIL_PORT": ("587", "SMTP port (STARTTLS)"),
+    "TONGBAN_EMAIL_USER": ("", "SMTP user"),
+    "TONGBAN_EMAIL_PASSWORD": ("", "SMTP password"),
+    "TONGBAN_EMAIL_FROM": ("noreply@tongban.localhost", "sender address of the platform's mails"),
     "TONGBAN_DEBUG": ("0", "1 turns on Django's debug pages (never in production)"),
     "TONGBAN_ALLOWED_HOSTS": ("127.0.0.1,localhost,[::1]", "comma-separated host names the site answers to"),
     "TONGBAN_CSRF_TRUSTED_ORIGINS": ("", "comma-separated origins (https://...) trusted for CSRF"),
@@ -241,6 +249,16 @@ OIDC_RP_SCOPES = "openid profile"
 OIDC_USE_NONCE = True
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("tongban.identity.oidc.TongbanOIDCBackend")
+# Mail (the password-reset link): SMTP when configured, otherwise files under var/mail for the embedded mode.
+DEFAULT_FROM_EMAIL = env("TONGBAN_EMAIL_FROM", "noreply@tongban.localhost")
+if EMAIL_HOST := env("TONGBAN_EMAIL_HOST"):
+    EMAIL_PORT = int(env("TONGBAN_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = env("TONGBAN_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env("TONGBAN_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = True
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "identity:account"
 LOGOUT_REDIRECT_URL = "catalog:home"
