@@ -251,14 +251,26 @@ if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("tongban.identity.oidc.TongbanOIDCBackend")
 # Mail (the password-reset link): SMTP when configured, otherwise files under var/mail for the embedded mode.
 DEFAULT_FROM_EMAIL = env("TONGBAN_EMAIL_FROM", "noreply@tongban.localhost")
-if EMAIL_HOST := env("TONGBAN_EMAIL_HOST"):
-    EMAIL_PORT = int(env("TONGBAN_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = env("TONGBAN_EMAIL_USER")
-    EMAIL_HOST_PASSWORD = env("TONGBAN_EMAIL_PASSWORD")
-    EMAIL_USE_TLS = True
+if email_host := env("TONGBAN_EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": email_host,
+                "port": int(env("TONGBAN_EMAIL_PORT", "587")),
+                "username": env("TONGBAN_EMAIL_USER"),
+                "password": env("TONGBAN_EMAIL_PASSWORD"),
+                "use_tls": True,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "identity:account"
 LOGOUT_REDIRECT_URL = "catalog:home"
