@@ -41,6 +41,11 @@ def test_the_command_line_has_every_command_of_the_issue():
         ("catalog", "import"),
         ("catalog", "export"),
         ("openapi",),
+        ("audit",),
+        ("audit", "verify"),
+        ("keys",),
+        ("keys", "generate"),
+        ("keys", "rotate"),
         ("manage",),
     }
 

@@ -170,6 +170,73 @@ def openapi(args: argparse.Namespace) -> int:
     return EXIT_FAILED if problems else EXIT_OK
 
 
+def audit_verify(args: argparse.Namespace) -> int:
+    setup_django()
+    require_migrated()
+    from django.utils import timezone
+
+    from tongban.core.audit import audit_verify as verify
+    from tongban.core.models import AuditEntry
+
+    report = verify()
+    print(f"已核对 {report.entries} 条审计记录。")
+    if report.ok:
+        print("审计日志完整。")
+        return EXIT_OK
+    if report.broken_seq is not None:
+        entry = AuditEntry.objects.get(seq=report.broken_seq)
+        print(
+            f"审计日志在第 {entry.seq} 条处断开：\n"
+            f"  时间：{timezone.localtime(entry.at):%Y-%m-%d %H:%M:%S}\n"
+            f"  操作：{entry.action}\n"
+            f"  原因：{report.reason}",
+            file=sys.stderr,
+        )
+    for problem in report.problems:
+        print(f"审计日志不完整：{problem}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def keys_rotate(args: argparse.Namespace) -> int:
+    setup_django()
+    require_migrated()
+    import getpass
+
+    from tongban.core.audit import AuditContext
+    from tongban.core.choices import Channel
+    from tongban.core.keys import UndecryptableValue
+    from tongban.core.keys import keys_rotate as rotate
+
+    context = AuditContext(actor_label=f"命令行（{getpass.getuser()}）", channel=Channel.CLI)
+    print("正在用最新的数据密钥重新加密个人信息……", flush=True)
+    try:
+        summary = rotate(batch_size=args.batch_size, blind_index=args.blind_index, context=context)
+    except UndecryptableValue as exc:
+        raise CommandFailed(
+            f"{exc.where}无法用 TONGBAN_DATA_KEYS 中的任何密钥解密：缺少旧密钥，或数据被篡改。"
+            "已完成的批次保持不变；把旧密钥补回 TONGBAN_DATA_KEYS 后重新运行即可继续。"
+        ) from None
+    print(summary)
+    print("完成。确认无误后即可从 TONGBAN_DATA_KEYS 中删去旧密钥。")
+    return EXIT_OK
+
+
+def keys_generate(args: argparse.Namespace) -> int:
+    from tongban.core.keys import key_generate
+
+    print(key_generate())
+    print(KEY_ROTATION_STEPS, file=sys.stderr)
+    return EXIT_OK
+
+
+KEY_ROTATION_STEPS = """
+以上是一个新的数据密钥（只输出这一次，请妥善保管）。更换密钥的步骤：
+  1. 把新密钥加在 TONGBAN_DATA_KEYS 的最前面（逗号分隔，旧密钥留在后面），重启平台；
+     此后新写入的数据用新密钥加密，旧数据仍可用旧密钥解密。
+  2. 运行 tongban keys rotate，把已有数据全部改用新密钥加密（可重复运行，中断后再次运行即可继续）。
+  3. 从 TONGBAN_DATA_KEYS 中删去旧密钥，再重启平台。"""
+
+
 def manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
     from django.core.management import execute_from_command_line

@@ -70,6 +70,8 @@ def build_parser() -> Parser:
     add_check(sub)
     add_catalog(sub)
     add_openapi(sub)
+    add_audit(sub)
+    add_keys(sub)
     add_manage(sub)
     return parser
 
@@ -166,6 +168,50 @@ def add_openapi(sub) -> None:
     mode.add_argument("--write", action="store_true", help="写入仓库中的接口文档文件")
     mode.add_argument(
         "--check", action="store_true", help="核对仓库中的接口文档与接口是否一致，不一致时退出码为 1"
+    )
+
+
+def add_audit(sub) -> None:
+    audit = sub.add_parser("audit", help="审计日志", description="审计日志的核对。")
+    actions = audit.add_subparsers(title="操作", metavar="<操作>", dest="action", required=True)
+    add_command(
+        actions,
+        "verify",
+        commands.audit_verify,
+        "核对审计日志的哈希链",
+        "从第一条到最后一条逐条核对审计日志的哈希链，报告核对的条数；"
+        "发现记录被修改、删除或插入时，指出第一条断开的记录（序号、时间、操作和原因），退出码为 1。",
+    )
+
+
+def add_keys(sub) -> None:
+    keys = sub.add_parser(
+        "keys",
+        help="个人信息加密密钥的生成与更换",
+        description="生成新的数据密钥，或用最新的密钥重新加密已有数据。",
+    )
+    actions = keys.add_subparsers(title="操作", metavar="<操作>", dest="action", required=True)
+    add_command(
+        actions,
+        "generate",
+        commands.keys_generate,
+        "生成一个新的数据密钥",
+        "输出一个新的数据密钥（Fernet），并说明更换密钥的步骤。",
+    )
+    rotate = add_command(
+        actions,
+        "rotate",
+        commands.keys_rotate,
+        "用最新的数据密钥重新加密已有数据",
+        "把所有加密保存的个人信息（身份号码、手机号码等）改用 TONGBAN_DATA_KEYS 中的第一个密钥加密。"
+        "分批进行，每批一个事务；已在新密钥下的值不再处理，中断后再次运行即可继续。"
+        "运行前须保留旧密钥在列表中，完成后再删去。",
+    )
+    rotate.add_argument("--batch-size", type=positive_int, default=500, help="每批处理的记录数（默认 500）")
+    rotate.add_argument(
+        "--blind-index",
+        action="store_true",
+        help="同时用当前的 TONGBAN_BLIND_INDEX_KEY 重新计算盲索引（更换盲索引密钥后运行，期间请停止平台）",
     )
 
 
