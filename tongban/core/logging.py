@@ -1,10 +1,36 @@
 """Structured logging: every record becomes key/value pairs, printed readably or as one JSON line.
 
 structlog's ProcessorFormatter renders records from the standard library too, so Django's, gunicorn's
-and our own events share one format.
+and our own events share one format. Every record, ours or a library's, passes `mask_personal_data`
+on its way out: no ID or mobile number is written in clear, whatever a message or an exception says.
 """
 
+from typing import Any
+
 import structlog
+
+from .masking import mask_text
+
+
+def mask_personal_data(_logger, _method: str, event_dict: dict) -> dict:
+    """A structlog processor: mask ID and mobile numbers in the event and in every value."""
+    return {key: _masked(value) for key, value in event_dict.items()}
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_masked(v) for v in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A number typed as a number (a phone stored as an integer) is masked too; others stay numbers.
+        text = str(value)
+        return value if mask_text(text) == text else mask_text(text)
+    if value is None or isinstance(value, bool):
+        return value
+    return mask_text(str(value))  # anything else is rendered as text anyway
 
 
 def _processors() -> list:
@@ -37,6 +63,7 @@ def logging_config(*, fmt: str, level: str) -> dict:
                 "processors": [
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                     structlog.processors.format_exc_info,
+                    mask_personal_data,
                     renderer,
                 ],
                 "foreign_pre_chain": _processors(),

@@ -34,3 +34,58 @@ def test_an_unsafe_request_id_is_replaced(client):
 
     assert len(response["X-Request-ID"]) == 32
     assert "\n" not in response["X-Request-ID"]
+
+
+# --- Personal data never reaches a log line in clear --------------------------------------------------
+
+ID_NUMBER, PHONE = "420102199003071232", "15100006702"
+
+
+def last_line(capsys) -> str:
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_our_events_are_masked_in_the_message_and_every_value(capsys):
+    logging.config.dictConfig(logging_config(fmt="json", level="INFO"))
+    structlog.contextvars.clear_contextvars()  # a request id left by an earlier test
+
+    structlog.get_logger("tongban.test").warning(
+        f"lookup {ID_NUMBER}", phone=PHONE, nested={"who": [f"身份证{ID_NUMBER}"]}, mobile=int(PHONE), count=3
+    )
+
+    line = last_line(capsys)
+    assert ID_NUMBER not in line and PHONE not in line
+    assert json.loads(line) | {"timestamp": ""} == {
+        "event": "lookup 4201**********1232",
+        "phone": "151****6702",
+        "nested": {"who": ["身份证4201**********1232"]},
+        "mobile": "151****6702",
+        "count": 3,
+        "level": "warning",
+        "logger": "tongban.test",
+        "timestamp": "",
+    }
+
+
+def test_django_records_are_masked_too(capsys):
+    logging.config.dictConfig(logging_config(fmt="json", level="INFO"))
+
+    logging.getLogger("django.request").warning("Bad Request: /search/?q=%s&tel=%s", ID_NUMBER, PHONE)
+
+    record = json.loads(last_line(capsys))
+    assert record["event"] == "Bad Request: /search/?q=4201**********1232&tel=151****6702"
+    assert record["logger"] == "django.request"
+
+
+def test_exception_text_is_masked(capsys):
+    logging.config.dictConfig(logging_config(fmt="console", level="INFO"))
+
+    try:
+        raise ValueError(f"无效的号码 {ID_NUMBER} / {PHONE}")
+    except ValueError:
+        logging.getLogger("django.request").exception("Internal Server Error")
+
+    output = capsys.readouterr().err
+    assert "Internal Server Error" in output
+    assert "ValueError: 无效的号码 4201**********1232 / 151****6702" in output
+    assert ID_NUMBER not in output and PHONE not in output
