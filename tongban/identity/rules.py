@@ -89,6 +89,11 @@ def supervises_entry(actor: Actor, entry) -> bool:
     ).exists()
 
 
+def staff_member(actor: Actor, obj) -> bool:
+    """Any active staff role, at any organization (the workbench's door)."""
+    return bool(actor.grants)
+
+
 def register_rules() -> None:
     access.register("person.view", is_self, platform_admin)
     access.register("person.reveal", is_self, identified_recently, platform_admin)
@@ -107,3 +112,4 @@ def register_rules() -> None:
     access.register_view_action(Company, "company.view")
     access.register_view_action(Mandate, "mandate.view")
     access.register_view_action(StaffRole, "staff_role.manage")
+    access.register("workbench.enter", staff_member)
