@@ -193,3 +193,17 @@ def test_serve_runs_site_and_worker_with_the_demo_data_and_ctrl_c_stops_both(tmp
         if serve.poll() is None:
             serve.kill()
             serve.wait()
+
+
+# --- keys and audit (the commands' behaviour is tested in tongban/core/tests) ------------------------
+
+
+def test_keys_generate_needs_no_configuration():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(  # noqa: S603
+        [*tongban_command(), "keys", "generate"], env=env, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.strip()) == 44  # a urlsafe-base64 Fernet key
+    assert "tongban keys rotate" in result.stderr

@@ -328,7 +328,14 @@ if SECURE_PRODUCTION:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Allows (does not make) a submission to the browsers' HSTS preload list; Django's deploy check asks it.
+    SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Which secrets the environment gave; the others were made once and kept under var/, which several
+# servers cannot share. Tongban's deploy checks (tongban/core/checks.py) want all of them given.
+SECRETS_FROM_ENVIRONMENT = {
+    name: bool(env(name)) for name in ("TONGBAN_SECRET_KEY", "TONGBAN_DATA_KEYS", "TONGBAN_BLIND_INDEX_KEY")
+}
 
 # --- Logging: structlog renders both our events and Django's own records, readable or as JSON lines.
 from tongban.core.logging import logging_config  # noqa: E402

@@ -222,9 +222,9 @@ def keys_rotate(args: argparse.Namespace) -> int:
 
 
 def keys_generate(args: argparse.Namespace) -> int:
-    from tongban.core.keys import key_generate
+    from cryptography.fernet import Fernet  # no Django: a key can be made before anything is configured
 
-    print(key_generate())
+    print(Fernet.generate_key().decode())
     print(KEY_ROTATION_STEPS, file=sys.stderr)
     return EXIT_OK
 

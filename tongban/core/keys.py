@@ -163,7 +163,3 @@ def _counts(summary: RotationSummary, blind_index: bool) -> dict:
         "reencrypted": summary.reencrypted,
     }
     return counts | ({"indexed_rows": summary.indexed_rows} if blind_index else {})
-
-
-def key_generate() -> str:
-    return Fernet.generate_key().decode()

@@ -1,0 +1,103 @@
+"""Tongban's own system checks, beside Django's (`tongban check`, `tongban check --deploy`).
+
+Django's deploy checks cover HTTPS, cookies and headers. These add what only Tongban knows: a
+production deployment takes its secrets from the environment (a key kept under one server's var/ is
+not shared by the next server, and is lost with it), runs the production profile, and has a shared
+cache, without which rate limits are counted per process. Messages are in Chinese and name the
+environment variable that fixes them.
+"""
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+# Caches whose counters every process shares and increments atomically (what django-ratelimit needs).
+SHARED_CACHES = ("redis", ".memcached.")
+MIN_BLIND_INDEX_KEY = 32
+
+
+@register(Tags.security)
+def data_keys_are_fernet_keys(app_configs, **kwargs) -> list:
+    """Always checked: a wrong key would otherwise fail only when the first ID number is saved."""
+    if not settings.DATA_KEYS:
+        return [Error("没有配置数据密钥。", hint="设置 TONGBAN_DATA_KEYS。", id="tongban.E001")]
+    errors = []
+    for position, key in enumerate(settings.DATA_KEYS, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            errors.append(
+                Error(
+                    f"TONGBAN_DATA_KEYS 中第 {position} 个密钥不是有效的 Fernet 密钥。",
+                    hint="用 tongban keys generate 生成密钥。",
+                    id="tongban.E001",
+                )
+            )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def production_profile(app_configs, **kwargs) -> list:
+    problems = []
+    if not settings.SECURE_PRODUCTION:
+        problems.append(
+            Warning(
+                "未启用生产配置：Cookie 不限于 HTTPS，也不发送 HSTS。",
+                hint="在 HTTPS 反向代理之后运行，并设置 TONGBAN_SECURE=1。",
+                id="tongban.W001",
+            )
+        )
+    if settings.DEBUG:
+        problems.append(
+            Warning(
+                "调试模式已开启：出错页面会显示配置和数据。", hint="设置 TONGBAN_DEBUG=0。", id="tongban.W003"
+            )
+        )
+    if not settings.SESSION_COOKIE_SECURE:
+        problems.append(
+            Warning(
+                "会话 Cookie 未限于 HTTPS 发送，登录状态可能被窃取。",
+                hint="设置 TONGBAN_SECURE=1。",
+                id="tongban.W005",
+            )
+        )
+    return problems
+
+
+@register(Tags.security, deploy=True)
+def secrets_from_environment(app_configs, **kwargs) -> list:
+    missing = [name for name, given in settings.SECRETS_FROM_ENVIRONMENT.items() if not given]
+    problems = []
+    if missing:
+        problems.append(
+            Warning(
+                f"{'、'.join(missing)} 未在环境变量中设置，正在使用本机 var 目录中自动生成的密钥："
+                "多台服务器之间无法共用，目录丢失后已加密的个人信息无法解密。",
+                hint="在环境变量中设置这些密钥（数据密钥可用 tongban keys generate 生成），"
+                "并与数据库分开妥善备份。",
+                id="tongban.W002",
+            )
+        )
+    if len(settings.BLIND_INDEX_KEY) < MIN_BLIND_INDEX_KEY:
+        problems.append(
+            Warning(
+                f"盲索引密钥过短（少于 {MIN_BLIND_INDEX_KEY} 个字符），身份号码可被穷举。",
+                hint="TONGBAN_BLIND_INDEX_KEY 请使用 64 位十六进制随机数（如 openssl rand -hex 32）。",
+                id="tongban.W006",
+            )
+        )
+    return problems
+
+
+@register(Tags.caches, deploy=True)
+def shared_cache(app_configs, **kwargs) -> list:
+    backend = settings.CACHES["default"]["BACKEND"].lower()
+    if any(name in backend for name in SHARED_CACHES):
+        return []
+    return [
+        Warning(
+            "未配置共享缓存：登录、注册、找回密码和身份码核验的频率限制只能按进程分别计数。",
+            hint="设置 TONGBAN_REDIS_URL（如 redis://127.0.0.1:6379/0）。",
+            id="tongban.W004",
+        )
+    ]
