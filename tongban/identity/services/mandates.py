@@ -26,6 +26,8 @@ from ..models import Mandate, Person, id_number_index
 from ..selectors.mandates import item_names, mandate_principal_for
 
 MAX_ITEMS = 50
+# The form takes name/ID pairs: pages and API share one limit per account, so it is no register lookup.
+CREATE_RATE, CREATE_RATE_GROUP = "20/h", "mandate.create"
 NOTE_LENGTH = Mandate._meta.get_field("note").max_length
 
 AGENT_UNKNOWN = (

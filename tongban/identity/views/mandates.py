@@ -33,11 +33,9 @@ from ..selectors.mandates import (
     mandates_received,
     principal_party,
 )
-from ..services.mandates import MAX_ITEMS, mandate_create, mandate_revoke
+from ..services.mandates import CREATE_RATE, CREATE_RATE_GROUP, MAX_ITEMS, mandate_create, mandate_revoke
 from .errors import rate_limited
 
-# A person can try name/ID pairs on this form; the limit keeps it from being a register lookup.
-CREATE_RATE = "20/h"
 ITEM_CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
@@ -151,7 +149,7 @@ def mandates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user", rate=CREATE_RATE, method="POST", block=False)
+@ratelimit(group=CREATE_RATE_GROUP, key="user", rate=CREATE_RATE, method="POST", block=False)
 def mandate_new(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     access.require(actor, "mandate.create")
