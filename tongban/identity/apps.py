@@ -7,6 +7,8 @@ class IdentityConfig(AppConfig):
     verbose_name = "身份与权限"
 
     def ready(self) -> None:
+        from . import auth_events
         from .rules import register_rules
 
         register_rules()
+        auth_events.connect()
