@@ -11,10 +11,14 @@ import structlog
 
 from .masking import mask_text
 
+# Values of the logging itself, not personal data. A request id is 32 hex digits (or a caller's short plain
+# id), in which eleven digits in a row would be taken for a mobile number and masked, breaking correlation.
+SYSTEM_KEYS = frozenset({"request_id", "timestamp", "level", "logger"})
+
 
 def mask_personal_data(_logger, _method: str, event_dict: dict) -> dict:
     """A structlog processor: mask ID and mobile numbers in the event and in every value."""
-    return {key: _masked(value) for key, value in event_dict.items()}
+    return {key: value if key in SYSTEM_KEYS else _masked(value) for key, value in event_dict.items()}
 
 
 def _masked(value: Any) -> Any:

@@ -89,3 +89,14 @@ def test_exception_text_is_masked(capsys):
     assert "Internal Server Error" in output
     assert "ValueError: 无效的号码 4201**********1232 / 151****6702" in output
     assert ID_NUMBER not in output and PHONE not in output
+
+
+def test_a_request_id_is_never_mistaken_for_a_phone_number(capsys):
+    logging.config.dictConfig(logging_config(fmt="json", level="INFO"))
+    structlog.contextvars.bind_contextvars(request_id="a8cad72d68d14852195219caf4796687")
+    try:
+        structlog.get_logger("tongban.test").info("request", path="/")
+    finally:
+        structlog.contextvars.clear_contextvars()
+
+    assert json.loads(last_line(capsys))["request_id"] == "a8cad72d68d14852195219caf4796687"
