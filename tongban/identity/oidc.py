@@ -155,6 +155,14 @@ class TongbanOIDCBackend(OIDCAuthenticationBackend):
             return None
 
 
+def axes_exempt(request, credentials=None) -> bool:
+    """AXES_WHITELIST_CALLABLE: the callback is no password guess (only the provider's one-time code signs
+    in there, and the provider throttles its own logins). Counted per address without a user name, five
+    refusals would lock everyone behind one office's NAT out of single sign-on for 15 minutes."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "oidc_authentication_callback"
+
+
 def _enabled_only(view):
     """Single sign-on answers 404 while it is off (decided per request: settings may change in tests)."""
 

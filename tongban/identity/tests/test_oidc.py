@@ -13,12 +13,13 @@ import requests
 from django.contrib.auth import SESSION_KEY
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.urls import resolve
 from oidc_provider_mock import run_server_in_thread
 
 from tongban.core.models import AuditEntry
 from tongban.identity.choices import AccountKind, IdentityVerification
 from tongban.identity.models import Person, User, id_number_index
-from tongban.identity.oidc import ERROR_SESSION_KEY
+from tongban.identity.oidc import ERROR_SESSION_KEY, axes_exempt
 
 from .factories import PersonFactory, UserFactory, make_id_number
 
@@ -288,3 +289,27 @@ def test_the_button_shows_a_refusal_once(settings):
 
     assert '<p class="notice" role="alert">登录请求已失效。</p>' in first
     assert "登录请求已失效" not in second
+
+
+@pytest.mark.lockout
+@pytest.mark.django_db
+def test_refused_sign_ons_do_not_lock_out_the_next_person_at_the_same_address(client, sso, settings):
+    settings.AXES_WHITELIST_CALLABLE = "tongban.identity.oidc.axes_exempt"  # to be in settings.py
+    for n in range(6):
+        sso_login(client, sso, f"sub-refused-{n}", {"id_number": make_id_number(50 + n)})
+
+    sso_login(client, sso, "sub-after", {"name": "何平"})
+
+    assert logged_in_user_id(client) == User.objects.get(external_subject="sub-after").pk
+
+
+def test_only_the_callback_is_exempt_from_lockout():
+    def request_to(path: str):
+        request = RequestFactory().get(path)
+        request.resolver_match = resolve(path)
+        return request
+
+    assert axes_exempt(request_to("/oidc/callback/")) is True
+    assert axes_exempt(request_to("/oidc/authenticate/")) is False
+    assert axes_exempt(request_to("/account/mandates/")) is False
+    assert axes_exempt(RequestFactory().post("/account/login/")) is False
