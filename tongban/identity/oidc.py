@@ -28,6 +28,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from tongban.core.audit import AuditObject, audit_record
+from tongban.core.masking import mask_id_number
 
 from .access import actor_for, client_ip
 from .choices import AccountKind, IdentityVerification
@@ -131,7 +132,11 @@ class TongbanOIDCBackend(OIDCAuthenticationBackend):
                 region_code=number[:6],
                 verification=IdentityVerification.SSO,
             )
-        self._audit("account.created", user, {"source": "sso", "verified": bool(number)})
+        # As the registration form records it (account.registered), saying the provider vouched for it.
+        detail = {"kind": AccountKind.PERSON, "via": "sso"}
+        self._audit(
+            "account.registered", user, detail | ({"id_number": mask_id_number(number)} if number else {})
+        )
         return user
 
     def _link(self, user: User, claims: dict) -> User:
@@ -139,7 +144,7 @@ class TongbanOIDCBackend(OIDCAuthenticationBackend):
             raise SsoRefused(_message(MESSAGE_OTHER_SUBJECT))
         user.external_subject = claims["sub"]
         user.save(update_fields=["external_subject"])
-        self._audit("account.sso_linked", user, {"source": "sso"})
+        self._audit("account.sso_linked", user, {"via": "sso"})
         return user
 
     def _audit(self, action: str, user: User, detail: dict) -> None:

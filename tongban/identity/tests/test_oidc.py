@@ -105,11 +105,11 @@ def test_first_sign_on_creates_a_verified_person_account(client, sso):
         IdentityVerification.SSO,
     )
     assert (person.birth_date.isoformat(), person.region_code) == ("1990-03-07", "420102")
-    entry = AuditEntry.objects.get(action="account.created")
+    entry = AuditEntry.objects.get(action="account.registered")
     assert (entry.actor_id, entry.object_id, entry.detail) == (
         user.pk,
         str(user.pk),
-        {"source": "sso", "verified": True},
+        {"kind": "person", "via": "sso", "id_number": "4201**********" + id_number[-4:]},
     )
 
 
@@ -124,7 +124,7 @@ def test_second_sign_on_reuses_the_account(client, sso, django_user_model):
     assert response.status_code == 302
     assert logged_in_user_id(client) == first.pk
     assert django_user_model.objects.filter(external_subject="sub-again").count() == 1
-    assert AuditEntry.objects.filter(action="account.created").count() == 1
+    assert AuditEntry.objects.filter(action="account.registered").count() == 1
 
 
 @pytest.mark.django_db
