@@ -56,12 +56,14 @@ class Accessible:
     def _describe(self) -> None:
         errors = self._errors or {}
         for name, field in self.fields.items():
-            bound = self[name]
+            # The id BoundField.auto_id gives; self[name] would cache a BoundField before labels are final.
+            html_name = self.add_prefix(name)
+            auto_id = self.auto_id % html_name if "%s" in str(self.auto_id) else html_name
             described_by = []
             if field.help_text:
-                described_by.append(f"{bound.auto_id}-hint")
+                described_by.append(f"{auto_id}-hint")
             if name in errors:
-                described_by.append(f"{bound.auto_id}-error")
+                described_by.append(f"{auto_id}-error")
                 field.widget.attrs["aria-invalid"] = "true"
             else:
                 field.widget.attrs.pop("aria-invalid", None)
