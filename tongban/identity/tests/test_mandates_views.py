@@ -55,14 +55,13 @@ def _fresh_rate_limits():
     cache.clear()
 
 
-def test_the_pages_need_a_signed_in_user(client, settings):
-    settings.LOGIN_URL = "/account/login/"
+def test_the_pages_need_a_signed_in_user(client):
     mandate = MandateFactory()
 
     for url in (LIST, NEW, detail(mandate), revoke(mandate)):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"] == f"/account/login/?next={url}"
+        assert response["Location"] == f"/login/?next={url}"
 
 
 def test_the_list_shows_given_and_received_with_masked_id_numbers():

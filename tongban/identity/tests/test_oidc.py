@@ -24,6 +24,7 @@ from tongban.identity.oidc import ERROR_SESSION_KEY, axes_exempt
 from .factories import PersonFactory, UserFactory, make_id_number
 
 PROVIDER = "湖北政务服务网"
+LOGIN = "/login/"
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +51,6 @@ def sso(provider, settings):
         *settings.AUTHENTICATION_BACKENDS,
         "tongban.identity.oidc.TongbanOIDCBackend",
     ]
-    # The pages behind these names belong to the accounts feature; the flow only needs somewhere to land.
-    settings.LOGIN_URL = "/account/login/"
     return provider
 
 
@@ -169,7 +168,7 @@ def test_an_id_number_bound_to_another_subject_is_refused(client, sso):
 
     response = sso_login(client, sso, "sub-intruder", {"name": "某人", "id_number": make_id_number(31)})
 
-    assert response.status_code == 302 and response["Location"] == "/account/login/"
+    assert response.status_code == 302 and response["Location"] == LOGIN
     assert logged_in_user_id(client) is None
     assert User.objects.get(pk=person.user.pk).external_subject == "sub-original"
     assert not User.objects.filter(external_subject="sub-intruder").exists()
@@ -184,7 +183,7 @@ def test_missing_name_is_refused_and_creates_nothing(client, sso):
 
     response = sso_login(client, sso, "sub-noname", {"id_number": make_id_number(41)})
 
-    assert response["Location"] == "/account/login/"
+    assert response["Location"] == LOGIN
     assert logged_in_user_id(client) is None
     assert User.objects.count() == users_before
     assert not Person.objects.filter(id_number_index=id_number_index(make_id_number(41))).exists()
@@ -214,7 +213,7 @@ def test_a_wrong_state_is_refused_and_nobody_is_logged_in(client, sso):
 
     response = callback(client, forged)
 
-    assert response.status_code == 302 and response["Location"] == "/account/login/"
+    assert response.status_code == 302 and response["Location"] == LOGIN
     assert logged_in_user_id(client) is None
     assert not User.objects.filter(external_subject="sub-state").exists()
     assert client.session[ERROR_SESSION_KEY] == f"登录请求已失效，请重新点击“使用{PROVIDER}登录”。"
@@ -228,7 +227,7 @@ def test_a_callback_replayed_after_use_logs_nobody_in(client, sso, django_user_m
 
     response = callback(client, location)
 
-    assert response["Location"] == "/account/login/"
+    assert response["Location"] == LOGIN
     assert logged_in_user_id(client) is None
 
 
@@ -238,7 +237,7 @@ def test_cancelling_at_the_provider_comes_back_with_a_message(client, sso):
 
     response = callback(client, location)
 
-    assert response["Location"] == "/account/login/"
+    assert response["Location"] == LOGIN
     assert logged_in_user_id(client) is None
     assert client.session[ERROR_SESSION_KEY] == f"您已取消在{PROVIDER}的登录。"
 
@@ -250,7 +249,7 @@ def test_an_unreachable_provider_is_a_message_not_an_error_page(client, sso, set
 
     response = callback(client, location)
 
-    assert response["Location"] == "/account/login/"
+    assert response["Location"] == LOGIN
     assert logged_in_user_id(client) is None
     assert client.session[ERROR_SESSION_KEY] == f"{PROVIDER}暂时无法连接，请稍后再试或使用账号密码登录。"
 
@@ -265,7 +264,7 @@ def test_sso_switched_off_answers_404(client, settings):
 
 def test_the_button_appears_only_when_sso_is_on(settings):
     settings.OIDC_PROVIDER_NAME = PROVIDER
-    request = RequestFactory().get("/account/login/", {"next": "/account/mandates/"})
+    request = RequestFactory().get(LOGIN, {"next": "/account/mandates/"})
     request.session = {}
 
     settings.OIDC_ENABLED = False
@@ -281,7 +280,7 @@ def test_the_button_appears_only_when_sso_is_on(settings):
 
 def test_the_button_shows_a_refusal_once(settings):
     settings.OIDC_ENABLED = True
-    request = RequestFactory().get("/account/login/")
+    request = RequestFactory().get(LOGIN)
     request.session = {ERROR_SESSION_KEY: "登录请求已失效。"}
 
     first = render_to_string("identity/_sso_button.html", request=request)
@@ -312,4 +311,30 @@ def test_only_the_callback_is_exempt_from_lockout():
     assert axes_exempt(request_to("/oidc/callback/")) is True
     assert axes_exempt(request_to("/oidc/authenticate/")) is False
     assert axes_exempt(request_to("/account/mandates/")) is False
-    assert axes_exempt(RequestFactory().post("/account/login/")) is False
+    assert axes_exempt(RequestFactory().post(LOGIN)) is False
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_shown_once_on_the_login_page_beside_the_button(client, sso):
+    response = sso_login(client, sso, "sub-shown", {"id_number": make_id_number(45)})
+
+    page = client.get(response["Location"]).content.decode()
+    again = client.get(LOGIN).content.decode()
+
+    message = f"{PROVIDER}未提供您的姓名，无法为您建立账号。请联系{PROVIDER}或使用账号密码注册。"
+    assert f'<p class="notice" role="alert">{message}</p>' in page
+    assert f">使用{PROVIDER}登录</a>" in page
+    assert message not in again
+
+
+@pytest.mark.django_db
+def test_a_sign_on_lands_on_my_account_and_is_audited_as_a_login(client, sso):
+    location = consent(sso, client.get("/oidc/authenticate/")["Location"], "sub-audit", {"name": "冯磊"})
+
+    response = callback(client, location)
+
+    user = User.objects.get(external_subject="sub-audit")
+    assert response["Location"] == "/account/"
+    assert client.get("/account/").status_code == 200
+    login = AuditEntry.objects.get(action="login.succeeded")
+    assert (login.actor_id, login.detail) == (user.pk, {"method": "sso"})
