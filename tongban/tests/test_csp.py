@@ -32,8 +32,9 @@ from tongban.catalog.choices import Mode
 from tongban.catalog.models import Agreement, AgreementItem, AgreementParty, TongbanBatch
 from tongban.catalog.services import availability_add
 from tongban.catalog.tests.factories import published_implementation
+from tongban.identity.api_auth import token_digest, token_generate
 from tongban.identity.choices import AccountKind, Role
-from tongban.identity.models import CompanyOperator
+from tongban.identity.models import ApiToken, CompanyOperator
 from tongban.identity.tests.factories import (
     CompanyFactory,
     MandateFactory,
@@ -110,6 +111,10 @@ def sample() -> Sample:
     clerk = StaffRoleFactory(organization=organization).user
     platform_admin = UserFactory(kind=AccountKind.STAFF, is_staff=True, is_superuser=True)
     StaffRoleFactory(user=platform_admin, organization=organization, role=Role.PLATFORM_ADMIN)
+    token = token_generate()
+    ApiToken.objects.create(
+        name="测试自助终端", organization=organization, prefix=token[:8], token_hash=token_digest(token)
+    )
 
     return Sample(
         people={"anonymous": None, "citizen": citizen.user, "clerk": clerk, "admin": platform_admin},
