@@ -2,6 +2,7 @@
 person and company accounts only, and never the clear ID number."""
 
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -22,6 +23,11 @@ TOKEN_IN_PAGE = re.compile(r"data-code-token>([^<]+)</code>")
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     cache.clear()
+
+
+def refresh_url() -> str:
+    """The address htmx polls, as a page opened just now writes it."""
+    return f"{reverse('identity:code_refresh')}?opened={int(time.time())}"
 
 
 def token_in(response) -> str:
@@ -66,7 +72,7 @@ def test_the_page_asks_htmx_for_a_new_code_before_the_old_one_expires(client):
 
     html = client.get(reverse("identity:code")).content.decode()
 
-    assert f'hx-get="{reverse("identity:code_refresh")}"' in html
+    assert f'hx-get="{reverse("identity:code_refresh")}?opened=' in html
     assert 'hx-trigger="every 50s, code-expired"' in html
     assert 'aria-live="polite"' in html
     assert re.search(r'<script src="/static/js/identity-code\.js" nonce="[^"]+" defer></script>', html)
@@ -76,7 +82,7 @@ def test_the_refresh_fragment_carries_a_new_code(client):
     client.force_login(PersonFactory().user)
     first = token_in(client.get(reverse("identity:code")))
 
-    response = client.get(reverse("identity:code_refresh"), headers={"HX-Request": "true"})
+    response = client.get(refresh_url(), headers={"HX-Request": "true"})
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -118,9 +124,9 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, settings):
 def test_issuing_is_rate_limited_per_account(client):
     client.force_login(PersonFactory().user)
     for _ in range(20):
-        assert client.get(reverse("identity:code_refresh")).status_code == 200
+        assert client.get(refresh_url()).status_code == 200
 
-    response = client.get(reverse("identity:code_refresh"))
+    response = client.get(refresh_url())
 
     assert response.status_code == 429
     assert IdentityCode.objects.count() == 20
@@ -134,3 +140,25 @@ def test_an_account_without_its_real_name_data_is_told_why_it_has_no_code(client
     assert response.status_code == 200
     assert "您的账号尚未登记实名信息，暂不能生成身份码。" in response.content.decode()
     assert IdentityCode.objects.count() == 0
+
+
+def test_after_ten_minutes_the_page_stops_refreshing_so_the_session_can_expire(client):
+    client.force_login(PersonFactory().user)
+    opened = int(time.time()) - 10 * 60 - 1
+
+    response = client.get(
+        reverse("identity:code_refresh"), {"opened": opened}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 286  # htmx stops polling
+    assert "身份码页面打开 10 分钟后暂停自动更新" in response.content.decode()
+    assert IdentityCode.objects.count() == 0
+
+
+def test_the_refresh_address_carries_the_time_the_page_was_opened(client):
+    client.force_login(PersonFactory().user)
+
+    html = client.get(reverse("identity:code")).content.decode()
+    opened = int(re.search(r'hx-get="/account/code/refresh/\?opened=(\d+)"', html).group(1))
+
+    assert abs(opened - time.time()) < 5

@@ -2,6 +2,8 @@
 expires. Only person and company accounts have one (staff get the 404 page, as for anything they may not
 use). Nothing here is cached: a code shown twice would be a code that works once, shown twice."""
 
+import time
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +24,10 @@ REFRESH_SECONDS = 50
 # A page refreshes about once a minute; twenty a minute leaves room for a few tabs and reloads.
 ISSUE_RATE = "20/m"
 QR_SCALE = 6
+# Each refresh renews the session (30 idle minutes), so a page left open would keep it alive for ever:
+# after this long the page stops refreshing (htmx stops polling on status 286) until the holder asks again.
+PAUSE_AFTER_SECONDS = 10 * 60
+STOP_POLLING = 286
 
 
 def _code_context(request: HttpRequest) -> dict:
@@ -35,6 +41,7 @@ def _code_context(request: HttpRequest) -> dict:
         "qr_size": qr.symbol_size(scale=QR_SCALE, border=4)[0],
         "lifetime": int(CODE_LIFETIME.total_seconds()),
         "refresh_seconds": REFRESH_SECONDS,
+        "opened": int(time.time()),
     }
 
 
@@ -61,7 +68,14 @@ def code(request: HttpRequest) -> HttpResponse:
 @never_cache
 @ratelimit(key="user", rate=ISSUE_RATE, method=ratelimit.ALL, group="identity_code.issue", block=False)
 def code_refresh(request: HttpRequest) -> HttpResponse:
-    """The fragment htmx swaps in: a new code, its QR and countdown."""
+    """The fragment htmx swaps in: a new code, its QR and countdown; after PAUSE_AFTER_SECONDS a notice
+    instead, and no new code."""
+    try:
+        opened = int(request.GET.get("opened", ""))
+    except ValueError:
+        opened = 0
+    if time.time() - opened > PAUSE_AFTER_SECONDS:
+        return render(request, "identity/code.html#paused", {}, status=STOP_POLLING)
     return _render_code(request, "identity/code.html#code")
 
 

@@ -12,6 +12,9 @@
   const tick = () => {
     const countdown = container.querySelector("[data-countdown]");
     if (!countdown) {
+      clearInterval(timer); // the page paused: no code, nothing to count
+      timer = null;
+      deadline = Number.POSITIVE_INFINITY;
       return;
     }
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
