@@ -12,10 +12,11 @@ OIDC_ID_NUMBER_CLAIM (default "id_number"): the claim that carries the resident 
 """
 
 import hashlib
-import logging
 from functools import wraps
 
+import jwt
 import requests
+import structlog
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
@@ -34,7 +35,7 @@ from .access import actor_for, client_ip
 from .choices import AccountKind, IdentityVerification
 from .models import Person, User, id_number_index
 
-logger = logging.getLogger(__name__)
+log = structlog.get_logger("tongban.identity.oidc")
 
 # The session key under which a refusal waits for the login page (popped by the SSO button's tag).
 ERROR_SESSION_KEY = "tongban_sso_error"
@@ -186,12 +187,19 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
     def get(self, request):
         try:
             response = super().get(request)
-        except SuspiciousOperation:
-            # A state that is not in this session: a stale tab, a replayed or forged callback.
-            logger.warning("sso callback refused: unknown state")
+        except SuspiciousOperation as exc:
+            # A state not in this session (a stale tab, a replayed or forged callback), or an ID token
+            # whose signature or nonce does not hold.
+            log.warning("sso callback refused", reason=str(exc))
             return self._failure(MESSAGE_STALE)
+        except jwt.InvalidTokenError as exc:  # an expired or malformed ID token
+            log.warning("sso callback refused: id token", reason=str(exc))
+            return self._failure(MESSAGE_FAILED)
+        except requests.HTTPError as exc:  # the provider refused the code (used, expired, wrong client)
+            log.warning("sso callback refused by the provider", status=exc.response.status_code)
+            return self._failure(MESSAGE_FAILED)
         except requests.RequestException:
-            logger.exception("sso callback: the provider did not answer")
+            log.exception("sso callback: the provider did not answer")
             return self._failure(MESSAGE_UNAVAILABLE)
         return response
 

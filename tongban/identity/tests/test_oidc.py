@@ -338,3 +338,26 @@ def test_a_sign_on_lands_on_my_account_and_is_audited_as_a_login(client, sso):
     assert client.get("/account/").status_code == 200
     login = AuditEntry.objects.get(action="login.succeeded")
     assert (login.actor_id, login.detail) == (user.pk, {"method": "sso"})
+
+
+@pytest.mark.django_db
+def test_a_deactivated_account_is_told_so(client, sso):
+    sso_login(client, sso, "sub-inactive", {"name": "蒋涛"})
+    User.objects.filter(external_subject="sub-inactive").update(is_active=False)
+    client.logout()
+
+    sso_login(client, sso, "sub-inactive", {"name": "蒋涛"})
+
+    assert logged_in_user_id(client) is None
+    assert client.session[ERROR_SESSION_KEY] == "您的账号已停用，请联系窗口工作人员。"
+
+
+@pytest.mark.django_db
+def test_a_code_the_provider_refuses_is_a_message(client, sso, settings):
+    location = consent(sso, start(client), "sub-badcode", {"name": "韩梅"})
+
+    response = callback(client, location.replace("code=", "code=x"))
+
+    assert response["Location"] == LOGIN
+    assert logged_in_user_id(client) is None
+    assert client.session[ERROR_SESSION_KEY] == f"{PROVIDER}登录未能完成，请重新登录或使用账号密码登录。"
