@@ -1,5 +1,9 @@
 """Writes to the catalog. Each service validates first, runs in one transaction, and keeps the search
-index in step with what it changed."""
+index in step with what it changed.
+
+`by` is the actor doing it, checked against the catalog's rules (rules.py) before anything changes;
+None is the platform itself: an import whose adapter checked its caller, the demo, a test.
+"""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +13,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from tongban.core.audit import SYSTEM, AuditObject, audit_record
 from tongban.core.errors import FieldError, ValidationFailed, from_django_validation
+from tongban.identity import access
+from tongban.identity.access import Actor
 from tongban.regions.models import Kiosk, Organization, Region, Window
 
 from .choices import Mode, VersionStatus
@@ -49,10 +56,13 @@ def implementation_create(
     guide: dict[str, Any],
     rows: "GuideRows | None" = None,
     number: int = 1,
+    by: Actor | None = None,
 ) -> ImplementationVersion:
     """A new implementation with its first version as a draft (publish it with version_publish).
     `number` keeps another catalog's numbering when a catalog is restored from its export."""
     implementation = Implementation(service_item=service_item, organization=organization, code=code)
+    if by is not None:
+        access.require(by, "catalog.implementation.change", implementation)
     try:
         implementation.full_clean(exclude=["current"])
     except ValidationError as exc:
@@ -65,9 +75,11 @@ def implementation_create(
 
 
 @transaction.atomic
-def version_draft_start(*, implementation: Implementation, by=None) -> ImplementationVersion:
+def version_draft_start(*, implementation: Implementation, by: Actor | None = None) -> ImplementationVersion:
     """The implementation's draft: the existing one, or a copy of the version in force (all its rows)."""
     implementation = Implementation.objects.select_for_update().get(pk=implementation.pk)
+    if by is not None:
+        access.require(by, "catalog.implementation.change", implementation)
     draft = implementation.versions.filter(status=VersionStatus.DRAFT).first()
     if draft is not None:
         return draft
@@ -123,17 +135,20 @@ def guide_problems(
 
 @transaction.atomic
 def version_publish(
-    *, version: ImplementationVersion, by=None, change_note: str = "", reindex: bool = True
+    *, version: ImplementationVersion, by: Actor | None = None, change_note: str = "", reindex: bool = True
 ) -> ImplementationVersion:
-    """Freeze a draft and put it in force; the version it replaces is kept as superseded.
+    """Freeze a draft and put it in force; the version it replaces is kept as superseded. Recorded in
+    the audit log as catalog.implementation.published.
     A caller publishing many versions at once passes reindex=False and refreshes the search index once."""
     version = ImplementationVersion.objects.select_for_update().get(pk=version.pk)
+    implementation = Implementation.objects.select_for_update().get(pk=version.implementation_id)
+    if by is not None:
+        access.require(by, "catalog.implementation.publish", implementation)
     if version.status != VersionStatus.DRAFT:
         raise ValidationFailed.on("status", "只有草稿版本可以发布。")
     problems = guide_problems(version)
     if problems:
         raise ValidationFailed(message=problems[0].message, errors=problems)
-    implementation = Implementation.objects.select_for_update().get(pk=version.implementation_id)
     if implementation.current_id:
         ImplementationVersion.objects.filter(pk=implementation.current_id).update(
             status=VersionStatus.SUPERSEDED
@@ -142,10 +157,20 @@ def version_publish(
     ImplementationVersion.objects.filter(pk=version.pk).update(
         status=VersionStatus.PUBLISHED,
         published_at=now,
-        published_by=by,
+        published_by=by.user if by else None,
         change_note=change_note or version.change_note,
     )
     Implementation.objects.filter(pk=implementation.pk).update(current=version)
+    audit_record(
+        action="catalog.implementation.published",
+        context=by.audit_context() if by else SYSTEM,
+        obj=AuditObject.of(implementation, label=f"{implementation.code} {version.name}"),
+        detail={
+            "version": version.number,
+            "version_id": version.pk,
+            "superseded_id": implementation.current_id,
+        },
+    )
     if reindex:
         search_entries_refresh(implementation_ids=[implementation.pk])
     version.refresh_from_db()

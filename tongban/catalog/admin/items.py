@@ -1,4 +1,5 @@
-"""Items of the basic catalog and implementations (identity, versions list, "创建新草稿")."""
+"""Items of the basic catalog (the circle's: platform administrators change them) and implementations
+(a city's: identity, versions list, "创建新草稿"), scoped as scope.py says."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,6 +16,8 @@ from tongban.catalog.models import Implementation, ImplementationVersion, Servic
 from tongban.catalog.search import search_entries_refresh
 from tongban.catalog.services import GuideRows, implementation_create, version_draft_start
 from tongban.core.errors import DomainError
+
+from .scope import CircleWide, ImplementationCityScoped, admin_actor, organizations_for
 
 
 def _version_label(version: ImplementationVersion | None) -> str:
@@ -63,7 +66,8 @@ class ImplementationLinkInline(admin.TabularInline):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(CircleWide, admin.ModelAdmin):
+    change_action = "catalog.item.change"
     form = ServiceItemForm
     list_display = ["name", "basic_code", "item_type", "theme", "audience", "implementation_count"]
     list_filter = ["theme", "item_type", "audience"]
@@ -146,7 +150,9 @@ class VersionLinkInline(admin.TabularInline):
 
 
 @admin.register(Implementation)
-class ImplementationAdmin(admin.ModelAdmin):
+class ImplementationAdmin(ImplementationCityScoped, admin.ModelAdmin):
+    change_action = "catalog.implementation.change"
+    implementation_path = ""
     list_display = ["code", "guide_name", "organization", "version_in_force"]
     list_filter = ["service_item__theme", ("organization__region__city", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
@@ -174,6 +180,11 @@ class ImplementationAdmin(admin.ModelAdmin):
             kwargs["form"] = ImplementationCreateForm
         return super().get_form(request, obj, **kwargs)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":  # a catalog administrator implements for their own cities
+            kwargs["queryset"] = organizations_for(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         # The identity never changes: agreements and the 通办 list refer to it.
         return ["code", "service_item", "organization", "current"] if obj else []
@@ -198,6 +209,7 @@ class ImplementationAdmin(admin.ModelAdmin):
             code=obj.code,
             guide={name: form.cleaned_data[name] for name in FIRST_GUIDE_FIELDS},
             rows=GuideRows(),
+            by=admin_actor(request),
         )
         obj.pk = draft.implementation_id
         obj._state.adding = False
@@ -233,7 +245,7 @@ class ImplementationAdmin(admin.ModelAdmin):
 
     def _start_draft(self, request, implementation: Implementation) -> ImplementationVersion | None:
         try:
-            draft = version_draft_start(implementation=implementation, by=request.user)
+            draft = version_draft_start(implementation=implementation, by=admin_actor(request))
         except DomainError as exc:
             messages.error(request, f"{implementation.code}：{exc.message}")
             return None

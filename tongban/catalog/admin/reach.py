@@ -1,9 +1,11 @@
 """Where implementations are received: explicit availability, agreements, and the 通办 list's batches.
-Each change rebuilds the search rows it touches (reach decides search filters and the 通办 list)."""
+Each change rebuilds the search rows it touches (reach decides search filters and the 通办 list).
+Availability and agreements are scoped to a catalog administrator's cities, batches are the circle's
+(scope.py)."""
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from tongban.catalog.models import (
     Agreement,
@@ -13,7 +15,17 @@ from tongban.catalog.models import (
     BatchEntry,
     TongbanBatch,
 )
+from tongban.catalog.rules import catalog_cities
 from tongban.catalog.search import search_entries_refresh
+
+from .scope import (
+    CircleWide,
+    CityScoped,
+    ImplementationCityScoped,
+    OwnCityPartyFormSet,
+    admin_actor,
+    implementations_for,
+)
 
 
 class AvailabilityForm(forms.ModelForm):
@@ -58,7 +70,8 @@ class SearchRefreshMixin:
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(SearchRefreshMixin, admin.ModelAdmin):
+class AvailabilityAdmin(ImplementationCityScoped, SearchRefreshMixin, admin.ModelAdmin):
+    change_action = "catalog.availability.change"
     form = AvailabilityForm
     list_display = ["implementation", "mode", "scope", "note"]
     list_filter = ["mode", ("scope_city", admin.RelatedOnlyFieldListFilter)]
@@ -73,12 +86,23 @@ class AvailabilityAdmin(SearchRefreshMixin, admin.ModelAdmin):
     def _touched(self, obj) -> set[int]:
         return {obj.implementation_id}
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "implementation":
+            kwargs["queryset"] = implementations_for(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
+    formset = OwnCityPartyFormSet
     fields = ["position", "region", "signatory"]
     autocomplete_fields = ["region", "signatory"]
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.cities = catalog_cities(admin_actor(request))
+        return formset
 
 
 class AgreementItemInline(admin.TabularInline):
@@ -88,7 +112,8 @@ class AgreementItemInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SearchRefreshMixin, admin.ModelAdmin):
+class AgreementAdmin(CityScoped, SearchRefreshMixin, admin.ModelAdmin):
+    change_action = "catalog.agreement.change"
     list_display = ["name", "document_number", "signed_on", "effective_from", "effective_until", "item_count"]
     search_fields = ["name", "document_number"]
     inlines = [AgreementPartyInline, AgreementItemInline]
@@ -99,6 +124,10 @@ class AgreementAdmin(SearchRefreshMixin, admin.ModelAdmin):
     @admin.display(description="事项数", ordering="item_count")
     def item_count(self, obj) -> int:
         return obj.item_count
+
+    def city_filter(self, cities: set[int]) -> Q:
+        # A subquery, not a join: the item count must not be multiplied by the parties.
+        return Q(pk__in=AgreementParty.objects.filter(region__city_id__in=cities).values("agreement_id"))
 
     def _touched(self, obj) -> set[int]:
         return set(obj.item_rows.values_list("implementation_id", flat=True))
@@ -111,7 +140,8 @@ class BatchEntryInline(admin.TabularInline):
 
 
 @admin.register(TongbanBatch)
-class TongbanBatchAdmin(admin.ModelAdmin):
+class TongbanBatchAdmin(CircleWide, admin.ModelAdmin):
+    change_action = "catalog.batch.change"
     list_display = ["name", "document_number", "published_on", "entry_count"]
     search_fields = ["name", "document_number"]
     inlines = [BatchEntryInline]

@@ -1,5 +1,6 @@
-"""Guide versions: a draft is edited with its rows inline and published with "发布此版本"; a published
-or superseded version is read-only (no add, change or delete of it or its rows)."""
+"""Guide versions: a draft is edited with its rows inline and published with "发布此版本" (recorded in the
+audit log by version_publish); a published or superseded version is read-only (no add, change or delete
+of it or its rows). A catalog administrator reaches only their cities' versions (scope.py)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -18,6 +19,8 @@ from tongban.catalog.models import (
 )
 from tongban.catalog.services import version_publish
 from tongban.core.errors import DomainError
+
+from .scope import ImplementationCityScoped, admin_actor
 
 
 class GuidePartInline:
@@ -83,7 +86,8 @@ class FAQInline(GuidePartInline, admin.StackedInline):
 
 
 @admin.register(ImplementationVersion)
-class ImplementationVersionAdmin(admin.ModelAdmin):
+class ImplementationVersionAdmin(ImplementationCityScoped, admin.ModelAdmin):
+    change_action = "catalog.implementation.change"
     list_display = ["name", "implementation_code", "number", "status", "published_at"]
     list_filter = ["status", "implementation__service_item__theme"]
     search_fields = ["name", "implementation__code", "implementation__organization__name"]
@@ -158,7 +162,7 @@ class ImplementationVersionAdmin(admin.ModelAdmin):
 
     def _publish(self, request, version: ImplementationVersion) -> None:
         try:
-            version_publish(version=version, by=request.user)
+            version_publish(version=version, by=admin_actor(request))
         except DomainError as exc:
             for error in exc.errors or [exc]:
                 messages.error(request, f"{version.name} 第{version.number}版未发布：{error.message}")

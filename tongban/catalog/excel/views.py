@@ -11,7 +11,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from tongban.core.choices import Channel
 from tongban.core.errors import DomainError
+from tongban.identity.access import actor_from_request
 from tongban.regions.selectors import cities
 
 from . import ImportFailed, catalog_export, catalog_import
@@ -72,7 +74,9 @@ def excel_page(request: HttpRequest) -> HttpResponse:
 def _run_import(request: HttpRequest, form: ImportForm) -> dict:
     try:
         summary = catalog_import(
-            form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"], by=request.user
+            form.cleaned_data["file"],
+            dry_run=form.cleaned_data["dry_run"],
+            by=actor_from_request(request, channel=Channel.ADMIN),
         )
     except ImportFailed as failure:
         messages.error(request, f"导入失败：发现 {len(failure.errors)} 处错误，数据库未做任何修改。")

@@ -22,6 +22,9 @@ from tongban.catalog.models import (
 from tongban.catalog.services import availability_add, version_draft_start
 from tongban.catalog.tests.factories import ServiceItemFactory, published_implementation
 from tongban.catalog.tests.test_excel import build_catalog, database_state, edit_workbook
+from tongban.identity.choices import AccountKind, Role
+from tongban.identity.services.staff import staff_access_sync
+from tongban.identity.tests.factories import StaffRoleFactory
 from tongban.regions.tests.factories import OrganizationFactory
 
 INLINES = {  # formset prefix → fields the admin shows
@@ -75,10 +78,22 @@ VERSION_FIELDS = [
 
 
 @pytest.fixture
-def maintainer(client, django_user_model):
-    user = django_user_model.objects.create_superuser("catalog-admin", password="x-Very-Secret-1")
-    client.force_login(user)
+def maintainer(client, db):
+    """A platform administrator: keeps the whole circle's catalog."""
+    client.force_login(staff_user(Role.PLATFORM_ADMIN, username="catalog-admin"))
     return client
+
+
+def staff_user(role: str, organization=None, **user):
+    """A staff account holding one role, with the back office in step (as staff_role_grant leaves it)."""
+    staff_role = StaffRoleFactory(
+        role=role,
+        user__kind=AccountKind.STAFF,
+        **({"organization": organization} if organization else {}),
+        **{f"user__{name}": value for name, value in user.items()},
+    )
+    staff_access_sync(staff_role.user)
+    return staff_role.user
 
 
 def form_data(version: ImplementationVersion, **changes) -> dict:

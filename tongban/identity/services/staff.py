@@ -65,16 +65,8 @@ def staff_account_create(
     a chief service officer is granted separately, with the item)."""
     access.require(by, "staff_role.manage")
     username, display_name, email = username.strip(), display_name.strip(), email.strip().lower()
-    errors = _account_problems(username, display_name, email)
     roles = list(dict.fromkeys(roles))
-    if not roles:
-        errors.append(FieldError("roles", "角色：请至少选择一个角色。"))
-    if Role.CHIEF_SERVICE_OFFICER in roles:
-        errors.append(FieldError("roles", "首席服务官须指定负责的事项，请在账号创建后单独授予。"))
-    errors += [
-        FieldError("roles", f"角色：未知的角色“{role}”。") for role in roles if role not in Role.values
-    ]
-    _raise_if(errors)
+    _raise_if(staff_account_problems(username=username, display_name=display_name, email=email, roles=roles))
     user = User(username=username, display_name=display_name, email=email, kind=AccountKind.STAFF)
     user.set_password(secrets.token_urlsafe(32))  # nobody knows it: see the module docstring
     user.save()
@@ -90,7 +82,10 @@ def staff_account_create(
     return user
 
 
-def _account_problems(username: str, display_name: str, email: str) -> list[FieldError]:
+def staff_account_problems(
+    *, username: str, display_name: str, email: str, roles: list[str]
+) -> list[FieldError]:
+    """Everything that keeps an account from being created, in Chinese, by field (values already trimmed)."""
     errors = []
     if not username:
         errors.append(FieldError("username", "用户名：请填写。"))
@@ -115,6 +110,13 @@ def _account_problems(username: str, display_name: str, email: str) -> list[Fiel
             validate_email(email)
         except ValidationError:
             errors.append(FieldError("email", "邮箱格式不正确。"))
+    if not roles:
+        errors.append(FieldError("roles", "角色：请至少选择一个角色。"))
+    if Role.CHIEF_SERVICE_OFFICER in roles:
+        errors.append(FieldError("roles", "首席服务官须指定负责的事项，请在账号创建后单独授予。"))
+    errors += [
+        FieldError("roles", f"角色：未知的角色“{role}”。") for role in roles if role not in Role.values
+    ]
     return errors
 
 

@@ -36,7 +36,7 @@ def api_token_create(
     """A new token and its plaintext, which the caller shows once (it cannot be recovered)."""
     access.require(by, "api_token.manage")
     name = name.strip()
-    errors = _problems(name, scopes, expires_at)
+    errors = api_token_problems(name=name, scopes=scopes, expires_at=expires_at)
     if errors:
         raise ValidationFailed(message=errors[0].message, errors=errors)
     plaintext = token_generate()
@@ -62,7 +62,8 @@ def api_token_create(
     return api_token, plaintext
 
 
-def _problems(name: str, scopes: list[str], expires_at: datetime | None) -> list[FieldError]:
+def api_token_problems(*, name: str, scopes: list[str], expires_at: datetime | None) -> list[FieldError]:
+    """Everything that keeps a token from being created, in Chinese, by field (the name already trimmed)."""
     errors = []
     if not name:
         errors.append(FieldError("name", "名称：请填写，如“华容区政务服务中心自助终端”。"))
