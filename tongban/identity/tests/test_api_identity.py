@@ -5,7 +5,9 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tongban.catalog.tests.factories import ServiceItemFactory
@@ -352,3 +354,19 @@ def test_revoking_twice_answers_409():
     assert response.status_code == 409
     assert response.json()["detail"].endswith("撤销，无需再次撤销。")
     assert AuditEntry.objects.filter(action="mandate.revoked").count() == 1
+
+
+def test_the_list_reads_a_fixed_number_of_queries(django_assert_num_queries):
+    person = PersonFactory()
+    MandateFactory(principal=person.user)
+    MandateFactory(agent=person)
+    client = session(person.user)
+    client.get(f"{API}/mandates")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"{API}/mandates")
+    MandateFactory.create_batch(5, principal=person.user)
+    MandateFactory.create_batch(5, agent=person)
+    MandateFactory(principal=CompanyFactory().user, agent=person)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get(f"{API}/mandates").json()["received"]) == 7

@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tongban.catalog.tests.factories import ServiceItemFactory
@@ -13,7 +15,7 @@ from tongban.identity.choices import Role
 from tongban.identity.models import Mandate
 from tongban.identity.services.mandates import AGENT_UNKNOWN
 
-from .factories import MandateFactory, PersonFactory, StaffRoleFactory, make_id_number
+from .factories import CompanyFactory, MandateFactory, PersonFactory, StaffRoleFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +232,19 @@ def test_revoking_twice_says_so_and_changes_nothing():
     mandate.refresh_from_db()
     assert mandate.revoked_at == first
     assert AuditEntry.objects.filter(action="mandate.revoked").count() == 1
+
+
+def test_the_list_reads_a_fixed_number_of_queries(django_assert_num_queries):
+    person = PersonFactory()
+    MandateFactory(principal=person.user)
+    MandateFactory(agent=person)
+    client = signed_in(person.user)
+    client.get(LIST)  # the session and the actor's grants warm up the same way each time
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST)
+    MandateFactory.create_batch(5, principal=person.user)
+    MandateFactory.create_batch(5, agent=person)
+    MandateFactory(principal=CompanyFactory().user, agent=person)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(LIST)
