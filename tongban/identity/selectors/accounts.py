@@ -78,7 +78,7 @@ def account_overview(*, actor: Actor) -> AccountOverview:
         kind=user.kind,
         kind_label=AccountKind(user.kind).label,
         username=user.get_username(),
-        name=person.real_name if person else str(user),
+        name=person.real_name if person else (company.name if company else str(user)),
         email=user.email,
         **(_person_fields(person) if person else {}),
         company=company_facts(actor=actor, company=company) if company else None,

@@ -136,6 +136,7 @@ def test_a_company_registers_and_sees_its_uscc_and_masked_representative(client)
     page = client.get("/account/").content.decode()
 
     assert Company.objects.get().name == "武汉通办科技有限公司"
+    assert "<dt>单位名称</dt><dd>武汉通办科技有限公司</dd>" in page
     assert form["uscc"] in page
     assert masked(form["legal_representative_id_number"], 4) in page
     assert form["legal_representative_id_number"] not in page
@@ -286,3 +287,19 @@ def test_the_person_registered_through_the_page_can_log_in_by_id_number(client):
 
     assert response.status_code == 302
     assert Person.objects.get().user.username == "zhangsan"
+
+
+@pytest.mark.django_db
+def test_my_account_links_the_mandates_and_the_identity_code_pages_once_they_exist(client):
+    from django.urls import NoReverseMatch, reverse
+
+    client.force_login(PersonFactory().user)
+
+    page = client.get("/account/").content.decode()
+
+    for name in ("identity:mandates", "identity:code"):
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        assert f'<a href="{url}">' in page
