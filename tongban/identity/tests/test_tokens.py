@@ -5,15 +5,12 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from django.urls import path
 from django.utils import timezone
-from ninja import NinjaAPI
 
 from tongban.core.choices import Channel
 from tongban.core.errors import ValidationFailed
 from tongban.core.models import AuditEntry
 from tongban.identity.access import AccessDenied, Actor
-from tongban.identity.api_auth import API_AUTH, api_actor
 from tongban.identity.choices import Role, TokenScope
 from tongban.identity.models import ApiToken
 from tongban.identity.services.tokens import api_token_create, api_token_revoke
@@ -21,19 +18,9 @@ from tongban.regions.tests.factories import OrganizationFactory
 
 from .test_staff import field_errors, staff_actor
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
-# An endpoint behind the API's authentication, as every identity endpoint is (API_AUTH): who is calling.
-probe = NinjaAPI(urls_namespace="token-probe", docs_url=None, openapi_url=None)
-
-
-@probe.get("/whoami", auth=API_AUTH)
-def whoami(request):
-    actor = api_actor(request)
-    return {"label": actor.audit_context().actor_label, "scopes": actor.token.scopes if actor.token else []}
-
-
-urlpatterns = [path("api/v1/probe/", probe.urls)]
+ME = "/api/v1/identity/me"  # behind the API's authentication (session or bearer token)
 
 
 def kiosk_token(admin: Actor, **kwargs) -> tuple[ApiToken, str]:
@@ -68,15 +55,16 @@ def test_the_token_works_as_a_bearer_token_until_revoked(client):
     api_token, plaintext = kiosk_token(admin)
     bearer = {"Authorization": f"Bearer {plaintext}"}
 
-    accepted = client.get("/api/v1/probe/whoami", headers=bearer)
+    accepted = client.get(ME, headers=bearer)
     api_token_revoke(api_token=api_token, by=admin)
-    refused = client.get("/api/v1/probe/whoami", headers=bearer)
+    refused = client.get(ME, headers=bearer)
 
     assert accepted.status_code == 200
-    assert accepted.json() == {
-        "label": f"华容区政务服务中心自助终端（{plaintext[:12]}…）",
-        "scopes": ["identity:verify"],
-    }
+    assert (accepted.json()["kind"], accepted.json()["display_name"]) == (
+        "system",
+        "华容区政务服务中心自助终端",
+    )
+    assert accepted.json()["token"]["scopes"] == [{"value": "identity:verify", "label": "核验身份码"}]
     assert refused.status_code == 401
     assert ApiToken.objects.get(pk=api_token.pk).revoked_at is not None
     assert [e.action for e in AuditEntry.objects.order_by("seq")][-2:] == [
@@ -90,8 +78,8 @@ def test_an_expired_or_unknown_token_is_refused(client):
     api_token, plaintext = kiosk_token(admin, expires_at=timezone.now() + timedelta(days=1))
     ApiToken.objects.filter(pk=api_token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    expired = client.get("/api/v1/probe/whoami", headers={"Authorization": f"Bearer {plaintext}"})
-    forged = client.get("/api/v1/probe/whoami", headers={"Authorization": f"Bearer {plaintext[:-2]}xx"})
+    expired = client.get(ME, headers={"Authorization": f"Bearer {plaintext}"})
+    forged = client.get(ME, headers={"Authorization": f"Bearer {plaintext[:-2]}xx"})
 
     assert (expired.status_code, forged.status_code) == (401, 401)
 
