@@ -7,6 +7,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from tongban.core.masking import mask_id_number, mask_phone
+from tongban.regions.models import Organization
 
 from ..access import Actor
 from ..choices import AccountKind
@@ -15,7 +16,7 @@ from ..rules import IDENTIFICATION_WINDOW
 
 
 def mask_name(name: str) -> str:
-    """A person's name with the middle hidden: 张* (two characters), 张*丰, 欧阳**锋 (first and last kept)."""
+    """A person's name with the middle hidden: 张* (two characters), 张*丰, 欧**锋 (first and last kept)."""
     name = (name or "").strip()
     if len(name) <= 1:
         return name
@@ -99,10 +100,10 @@ def recently_identified(*, by: Actor, limit: int = 10) -> list[IdentifiedAccount
     return found[:limit]
 
 
-def staff_roles_by_organization(*, user: User) -> list[tuple[object, list[StaffRole]]]:
+def staff_roles_by_organization(*, user: User) -> list[tuple[Organization, list[StaffRole]]]:
     """A staff member's active roles grouped by organization, for the workbench header."""
     rows = StaffRole.objects.filter(user=user, revoked_at=None).select_related("organization__region")
-    grouped: dict[int, tuple[object, list[StaffRole]]] = {}
+    grouped: dict[int, tuple[Organization, list[StaffRole]]] = {}
     for row in rows.order_by("organization__name", "role"):
         grouped.setdefault(row.organization_id, (row.organization, []))[1].append(row)
     return list(grouped.values())

@@ -12,6 +12,7 @@ from tongban.core.models import AuditEntry
 from tongban.identity.access import AccessDenied, Actor
 from tongban.identity.choices import AccountKind, Role, TokenScope
 from tongban.identity.models import IdentityCode
+from tongban.identity.selectors.codes import mask_name
 from tongban.identity.services import identity_codes
 from tongban.identity.services.identity_codes import (
     EXPIRED,
@@ -315,3 +316,10 @@ def test_of_two_threads_verifying_one_code_at_once_exactly_one_succeeds():
 
     assert sorted(outcomes) == sorted([AccountKind.PERSON, USED])
     assert IdentityCode.objects.get().used_by in [clerk.user for clerk in clerks]
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"), [("张三", "张*"), ("张三丰", "张*丰"), ("欧阳春雪", "欧**雪"), ("李", "李"), ("", "")]
+)
+def test_a_persons_name_is_shown_with_its_middle_hidden(name, masked):
+    assert mask_name(name) == masked
