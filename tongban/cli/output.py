@@ -29,10 +29,14 @@ def describe(result: object) -> str:
 
 
 def demo_accounts_table() -> str:
-    from tongban.demo import demo_accounts
+    """Every demo account, then the kiosk's API token (its token in the password column)."""
+    from tongban.demo.accounts import demo_accounts, demo_kiosk_token
 
-    rows = [(a.username, a.password, a.role, a.organization) for a in demo_accounts()]
-    return table(rows, headers=["用户名", "密码", "角色", "所属单位"])
+    rows = [
+        (a.username, a.password, a.role, a.city, a.organization)
+        for a in [*demo_accounts(), demo_kiosk_token()]
+    ]
+    return table(rows, headers=["用户名", "密码（令牌）", "角色", "城市", "单位或姓名"])
 
 
 def public_url(host: str, port: int, path: str = "/") -> str:

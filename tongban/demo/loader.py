@@ -99,10 +99,12 @@ def demo_remove() -> None:
         for part in (GuideMaterial, GuideStep, GuideFee, GuideLocation, GuideFAQ):
             part.objects.all().delete()
         Implementation.objects.update(current=None)
-        for model in (ImplementationVersion, Implementation, ServiceItem, Kiosk, Window, Hall, Organization):
+        for model in (ImplementationVersion, Implementation, ServiceItem):
+            model.objects.all().delete()
+        demo_accounts_remove()  # after the versions they published, before the bodies they work at
+        for model in (Kiosk, Window, Hall, Organization):
             model.objects.all().delete()
         Region.objects.update(parent=None, city=None)
         Region.objects.all().delete()
-        demo_accounts_remove()
     except ProtectedError as exc:
         raise Conflict("已有其他数据（如办件）引用演示目录，不能重置演示数据。") from exc

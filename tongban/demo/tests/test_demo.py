@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.test import override_settings
+from stdnum.cn import ric
 
 from tongban.catalog.choices import Mode, Theme, VersionStatus
 from tongban.catalog.formdef import parse_definition
@@ -23,6 +24,7 @@ from tongban.catalog.models import (
     ImplementationVersion,
     ServiceItem,
 )
+from tongban.catalog.rules import catalog_cities
 from tongban.catalog.search import items_search
 from tongban.catalog.selectors import (
     agreement_coverage,
@@ -34,13 +36,24 @@ from tongban.catalog.selectors import (
     tongban_implementations,
 )
 from tongban.catalog.services import guide_problems
+from tongban.cli.output import demo_accounts_table
 from tongban.core.identifiers import validate_uscc
 from tongban.demo import demo_accounts, demo_is_loaded, demo_load
-from tongban.demo.accounts import DEMO_PASSWORD, DEMO_PASSWORD_HASH
+from tongban.demo.accounts import (
+    DEMO_KIOSK_TOKEN,
+    DEMO_PASSWORD,
+    DEMO_PASSWORD_HASH,
+    MAINTAINERS,
+    demo_accounts_create,
+)
 from tongban.demo.catalog_data import FAMILIES
 from tongban.demo.licenses import LICENSE_TYPES
 from tongban.demo.loader import demo_remove
-from tongban.regions.models import Kiosk, Organization, Region
+from tongban.identity.access import actor_for
+from tongban.identity.choices import Role
+from tongban.identity.models import ApiToken, Company, Mandate, Person, StaffRole, id_number_index
+from tongban.identity.services.staff import staff_role_problems
+from tongban.regions.models import Kiosk, Organization, Region, Window
 from tongban.regions.selectors import cities, halls, windows
 from tongban.regions.tests.factories import OrganizationFactory
 
@@ -317,14 +330,119 @@ def test_demo_accounts_log_in_with_their_roles(db, demo, client, settings):
         u.username: u for u in get_user_model().objects.filter(username__in=[a.username for a in accounts])
     }
 
-    assert {a.username for a in accounts} >= {"admin", "wuhan-catalog", "ezhou-catalog"}
+    assert len(users) == len(accounts) == 32
     assert users["admin"].is_superuser
     maintainer = users["ezhou-catalog"]
     assert maintainer.is_staff and not maintainer.is_superuser
     assert maintainer.has_perm("catalog.change_implementation")
     assert maintainer.has_perm("regions.view_organization")
     assert not maintainer.has_perm("catalog.delete_implementation")
+    assert not maintainer.has_perm("catalog.change_serviceitem")
     assert not maintainer.has_perm("regions.change_organization")
+    assert {u.username for u in users.values() if u.is_staff} == {"admin"} | {u for u, _, _ in MAINTAINERS}
     for account in accounts:
         assert client.login(username=account.username, password=account.password), account.username
         client.logout()
+
+
+# --- Accounts for every role ------------------------------------------------------------------------
+
+
+def roles_by_city() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for role, city in StaffRole.objects.filter(
+        user__username__in=[a.username for a in demo_accounts()]
+    ).values_list("role", "organization__region__city__name"):
+        found.setdefault(city, set()).add(role)
+    return found
+
+
+def test_every_role_has_accounts_in_wuhan_ezhou_and_huangshi(db, demo):
+    found = roles_by_city()
+    local_roles = set(Role.values) - {Role.PLATFORM_ADMIN}
+
+    assert {
+        city: found[city] - {Role.PLATFORM_ADMIN} for city in ("武汉市", "鄂州市", "黄石市")
+    } == dict.fromkeys(("武汉市", "鄂州市", "黄石市"), local_roles)
+    assert all(Role.CATALOG_ADMIN in roles for roles in found.values())
+    assert len(found) == 9
+    assert StaffRole.objects.filter(role=Role.PLATFORM_ADMIN, user__username="admin").count() == 1
+
+
+def test_demo_roles_are_what_a_grant_would_accept(db, demo):
+    roles = StaffRole.objects.filter(user__username__in=[a.username for a in demo_accounts()]).select_related(
+        "user", "organization__region", "region"
+    )
+
+    for row in roles:
+        problems = staff_role_problems(
+            user=row.user,
+            organization=row.organization,
+            role=row.role,
+            region=row.region,
+            item_code=row.item_code,
+        )
+        assert [p.message for p in problems if "已有" not in p.message] == [], row  # all but "already held"
+    chiefs = roles.filter(role=Role.CHIEF_SERVICE_OFFICER)
+    assert {ServiceItem.objects.get(basic_code=r.item_code).name for r in chiefs} == {"社会保障卡申领"}
+    assert all(r.region == r.organization.region for r in roles.filter(role=Role.SUPERVISOR))
+
+
+def test_clerks_and_helpers_work_at_a_hall_with_a_cross_city_window(db, demo):
+    for row in StaffRole.objects.filter(role__in=[Role.WINDOW_CLERK, Role.HELPER]):
+        assert Window.objects.filter(hall__organization=row.organization, is_cross_city=True).exists(), row
+
+
+def test_a_catalog_admin_keeps_their_own_city_only(db, demo):
+    actor = actor_for(get_user_model().objects.get(username="ezhou-catalog"))
+
+    assert actor.city_ids(Role.CATALOG_ADMIN) == {Region.objects.get(key="420700").pk}
+    assert catalog_cities(actor_for(get_user_model().objects.get(username="admin"))) is None
+
+
+def test_citizens_have_valid_but_obviously_made_up_numbers(db, demo):
+    people = Person.objects.filter(user__username__in=["zhangsan", "lisi", "wangwu"]).order_by(
+        "user__username"
+    )
+
+    assert [p.real_name for p in people] == ["李四", "王五", "张三"]
+    for person in people:
+        assert ric.is_valid(person.id_number)
+        assert person.id_number[6:14] == "20000101"
+        assert person.phone.startswith("1380000000")
+        assert Person.objects.get(id_number_index=id_number_index(person.id_number)) == person
+
+
+def test_the_company_has_its_operator_and_the_mandate_is_in_force(db, demo):
+    company = Company.objects.get(user__username="demo-company")
+    mandate = Mandate.objects.get(principal__username="zhangsan")
+
+    assert validate_uscc(company.uscc) == company.uscc
+    assert [o.person.real_name for o in company.operators.filter(revoked_at=None)] == ["李四"]
+    assert (mandate.agent.real_name, mandate.all_items, mandate.is_active()) == ("王五", True, True)
+
+
+def test_the_kiosk_token_answers_as_the_kiosk(db, demo, client):
+    response = client.get("/api/v1/identity/me", headers={"Authorization": f"Bearer {DEMO_KIOSK_TOKEN}"})
+
+    assert response.status_code == 200
+    assert response.json()["display_name"] == "华容区政务服务中心“圈内通办”自助终端"
+    assert [s["value"] for s in response.json()["token"]["scopes"]] == ["identity:verify"]
+
+
+def test_the_table_lists_every_account_and_the_kiosk_token():
+    lines = demo_accounts_table().splitlines()
+
+    assert lines[0].split() == ["用户名", "密码（令牌）", "角色", "城市", "单位或姓名"]
+    assert len(lines) == 1 + 32 + 1
+    assert lines[3].split() == ["ezhou-catalog", DEMO_PASSWORD, "目录管理员", "鄂州市", "鄂州市行政审批局"]
+    assert DEMO_KIOSK_TOKEN in lines[-1]
+
+
+def test_creating_the_accounts_again_adds_nothing(db, demo):
+    counts = (get_user_model().objects.count(), StaffRole.objects.count(), Person.objects.count())
+
+    demo_accounts_create()
+
+    assert (get_user_model().objects.count(), StaffRole.objects.count(), Person.objects.count()) == counts
+    assert ApiToken.objects.count() == 1
