@@ -64,6 +64,8 @@ ENVIRONMENT = {
     "TONGBAN_EMAIL_USER": ("", "SMTP user"),
     "TONGBAN_EMAIL_PASSWORD": ("", "SMTP password"),
     "TONGBAN_EMAIL_FROM": ("noreply@tongban.localhost", "sender address of the platform's mails"),
+    "TONGBAN_OIDC_SCOPES": ("openid profile", "scopes asked of the OpenID Connect provider"),
+    "TONGBAN_OIDC_ID_NUMBER_CLAIM": ("id_number", "the claim that carries the resident ID number, if any"),
     "TONGBAN_DEBUG": ("0", "1 turns on Django's debug pages (never in production)"),
     "TONGBAN_ALLOWED_HOSTS": ("127.0.0.1,localhost,[::1]", "comma-separated host names the site answers to"),
     "TONGBAN_CSRF_TRUSTED_ORIGINS": ("", "comma-separated origins (https://...) trusted for CSRF"),
@@ -228,6 +230,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "tongban.identity.views.errors.locked_out"
+# The SSO callback takes only the provider's one-time code, so it guesses no password: refused sign-ons
+# must not lock a whole office (one NAT address) out of single sign-on.
+AXES_WHITELIST_CALLABLE = "tongban.identity.oidc.axes_exempt"
 # Sessions end after 30 idle minutes (every request renews them) and with the browser.
 SESSION_COOKIE_AGE = int(env("TONGBAN_SESSION_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -245,7 +250,9 @@ OIDC_OP_TOKEN_ENDPOINT = env("TONGBAN_OIDC_TOKEN_URL")
 OIDC_OP_USER_ENDPOINT = env("TONGBAN_OIDC_USERINFO_URL")
 OIDC_OP_JWKS_ENDPOINT = env("TONGBAN_OIDC_JWKS_URL")
 OIDC_RP_SIGN_ALGO = "RS256"
-OIDC_RP_SCOPES = "openid profile"
+OIDC_RP_SCOPES = env("TONGBAN_OIDC_SCOPES", "openid profile")
+OIDC_ID_NUMBER_CLAIM = env("TONGBAN_OIDC_ID_NUMBER_CLAIM", "id_number")
+OIDC_TIMEOUT = 10  # seconds: a provider that hangs must not hold a server worker
 OIDC_USE_NONCE = True
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("tongban.identity.oidc.TongbanOIDCBackend")
