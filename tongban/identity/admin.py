@@ -57,8 +57,8 @@ def add_errors(form: forms.Form, errors: list[FieldError]) -> None:
 
 
 class RuleGated:
-    """A page reached by one rule (`manage_action`) instead of Django's model permissions; rows are
-    never edited in place nor deleted (`read_only_rows`)."""
+    """A page reached by one rule (`manage_action`) instead of Django's model permissions. Rows are
+    added through a service and never edited in place nor deleted."""
 
     manage_action: str
 
