@@ -144,8 +144,19 @@ class TongbanOIDCBackend(OIDCAuthenticationBackend):
         if user.external_subject and user.external_subject != claims["sub"]:
             raise SsoRefused(_message(MESSAGE_OTHER_SUBJECT))
         user.external_subject = claims["sub"]
-        user.save(update_fields=["external_subject"])
-        self._audit("account.sso_linked", user, {"via": "sso"})
+        detail = {"via": "sso"}
+        person = user.person
+        if person.verification == IdentityVerification.SELF_DECLARED:
+            # The account was registered with a self-declared ID number, perhaps by someone else: now that
+            # the provider vouches for its owner, the password and mail address chosen at registration are
+            # not trusted any more. Changing the password hash also ends every other session of the account.
+            user.set_unusable_password()
+            user.email = ""
+            person.verification = IdentityVerification.SSO
+            person.save(update_fields=["verification"])
+            detail["password_cleared"] = True
+        user.save(update_fields=["external_subject", "password", "email"])
+        self._audit("account.sso_linked", user, detail)
         return user
 
     def _audit(self, action: str, user: User, detail: dict) -> None:

@@ -12,7 +12,7 @@ import pytest
 import requests
 from django.contrib.auth import SESSION_KEY
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import resolve
 from oidc_provider_mock import run_server_in_thread
 
@@ -146,8 +146,26 @@ def test_a_registered_id_number_links_its_account_instead_of_making_a_second(cli
     assert person.user.external_subject == "sub-zhao"
     assert logged_in_user_id(client) == person.user.pk
     assert User.objects.count() == users_before
-    assert person.user.has_usable_password()  # the local password still works
     assert AuditEntry.objects.filter(action="account.sso_linked", actor_id=person.user.pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_linking_a_self_declared_account_drops_the_password_and_mail_chosen_at_registration(client, sso):
+    """Whoever registered the ID number may not have been its owner; the provider vouches for the owner."""
+    person = PersonFactory(real_name="赵敏", id_number=make_id_number(22), user__email="someone@example.cn")
+    other_session = Client()
+    other_session.force_login(person.user)
+
+    sso_login(client, sso, "sub-zhao2", {"name": "赵敏", "id_number": make_id_number(22)})
+
+    person.refresh_from_db()
+    person.user.refresh_from_db()
+    assert not person.user.has_usable_password()
+    assert person.user.email == ""
+    assert person.verification == IdentityVerification.SSO
+    assert other_session.get("/api/v1/identity/me").status_code == 401  # the other session has ended
+    entry = AuditEntry.objects.get(action="account.sso_linked", actor_id=person.user.pk)
+    assert entry.detail == {"via": "sso", "password_cleared": True}
 
 
 @pytest.mark.django_db
