@@ -231,10 +231,10 @@ def keys_generate(args: argparse.Namespace) -> int:
 
 KEY_ROTATION_STEPS = """
 以上是一个新的数据密钥（只输出这一次，请妥善保管）。更换密钥的步骤：
-  1. 把新密钥加在 TONGBAN_DATA_KEYS 的最前面（逗号分隔，旧密钥留在后面），重启平台；
+  1. 把新密钥加在 TONGBAN_DATA_KEYS 的最前面（逗号分隔，旧密钥留在后面），重启所有服务器上的平台；
      此后新写入的数据用新密钥加密，旧数据仍可用旧密钥解密。
   2. 运行 tongban keys rotate，把已有数据全部改用新密钥加密（可重复运行，中断后再次运行即可继续）。
-  3. 从 TONGBAN_DATA_KEYS 中删去旧密钥，再重启平台。"""
+  3. 从 TONGBAN_DATA_KEYS 中删去旧密钥，再重启平台（旧密钥请离线保存，以便恢复旧备份）。"""
 
 
 def manage(args: argparse.Namespace) -> int:
