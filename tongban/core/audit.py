@@ -151,6 +151,8 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
             return report
         prev_hash, expected_seq, last = entry.hash, entry.seq + 1, entry
     head = AuditHead.objects.filter(pk=1).first()
+    if head is None and last is not None:
+        report.problems.append("链尾记录缺失：无法确认末尾的记录没有被删除。")
     if head and (head.seq, head.hash) != ((last.seq, last.hash) if last else (0, GENESIS)):
         actual = last.seq if last else 0
         report.problems.append(

@@ -7,7 +7,7 @@ from django.db import connection
 from tongban.core import crypto
 from tongban.core.audit import AuditContext, AuditObject, audit_record, audit_verify
 from tongban.core.masking import mask_id_number, mask_phone, mask_text
-from tongban.core.models import AuditEntry
+from tongban.core.models import AuditEntry, AuditHead
 from tongban.identity.models import Person, id_number_index
 
 from .factories import PersonFactory, make_id_number
@@ -59,3 +59,14 @@ def test_audit_entries_chain_and_mask_personal_data():
     assert second.prev_hash == first.hash
     assert first.detail == {"note": "身份证 4201**********1232"}
     assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_a_removed_chain_head_is_reported():
+    audit_record(action="test.one")
+    AuditHead.objects.all().delete()
+
+    report = audit_verify()
+
+    assert not report.ok
+    assert report.problems == ["链尾记录缺失：无法确认末尾的记录没有被删除。"]
