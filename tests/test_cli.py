@@ -46,6 +46,8 @@ def test_the_command_line_has_every_command_of_the_issue():
         ("keys",),
         ("keys", "generate"),
         ("keys", "rotate"),
+        ("staff",),
+        ("staff", "create-admin"),
         ("manage",),
     }
 
@@ -207,3 +209,85 @@ def test_keys_generate_needs_no_configuration():
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.strip()) == 44  # a urlsafe-base64 Fernet key
     assert "tongban keys rotate" in result.stderr
+
+
+# --- the first platform administrator ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_staff_create_admin_makes_an_audited_platform_admin(capsys, monkeypatch):
+    from tongban.core.models import AuditEntry
+    from tongban.identity.access import actor_for
+    from tongban.identity.models import User
+    from tongban.regions.tests.factories import OrganizationFactory
+
+    organization = OrganizationFactory()
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+
+    code = main(
+        [
+            "staff",
+            "create-admin",
+            "chief01",
+            "--name",
+            "王管理",
+            "--email",
+            "a@example.cn",
+            "--organization",
+            organization.uscc,
+        ]
+    )
+
+    user = User.objects.get(username="chief01")
+    assert code == 0
+    assert actor_for(user).is_platform_admin and user.is_staff and user.is_superuser
+    assert "忘记密码" in capsys.readouterr().out  # nobody knows its password yet
+    assert AuditEntry.objects.filter(action="staff_account.created", channel="cli").count() == 1
+
+
+@pytest.mark.django_db
+def test_staff_create_admin_refuses_a_taken_username_and_creates_nothing(capsys):
+    from tongban.identity.models import StaffRole
+    from tongban.identity.tests.factories import UserFactory
+    from tongban.regions.tests.factories import OrganizationFactory
+
+    organization = OrganizationFactory()
+    UserFactory(username="chief01")
+
+    code = main(
+        [
+            "staff",
+            "create-admin",
+            "chief01",
+            "--name",
+            "王管理",
+            "--email",
+            "a@example.cn",
+            "--organization",
+            organization.uscc,
+        ]
+    )
+
+    assert code == 1
+    assert capsys.readouterr().err == "错误：用户名“chief01”已被使用。\n"
+    assert not StaffRole.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_create_admin_needs_a_known_organization(capsys):
+    code = main(
+        [
+            "staff",
+            "create-admin",
+            "chief01",
+            "--name",
+            "王管理",
+            "--email",
+            "a@example.cn",
+            "--organization",
+            "91420100MA4KXXXX0X",
+        ]
+    )
+
+    assert code == 1
+    assert "未找到统一社会信用代码为 91420100MA4KXXXX0X 的单位" in capsys.readouterr().err

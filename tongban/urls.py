@@ -6,7 +6,7 @@ from tongban.api import api
 
 admin.site.site_header = "通办 管理后台"
 admin.site.site_title = "通办"
-admin.site.index_title = "目录与基础数据维护"
+admin.site.index_title = "目录、账号与审计"
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -221,6 +221,56 @@ def keys_rotate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def staff_create_admin(args: argparse.Namespace) -> int:
+    setup_django()
+    require_migrated()
+    import getpass
+
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from tongban.core.choices import Channel
+    from tongban.core.errors import DomainError
+    from tongban.identity.access import Actor
+    from tongban.identity.choices import Role
+    from tongban.identity.services.accounts import password_change
+    from tongban.identity.services.staff import staff_account_create
+    from tongban.regions.models import Organization
+
+    organization = Organization.objects.filter(uscc=args.organization.strip().upper()).first()
+    if organization is None:
+        raise CommandFailed(f"未找到统一社会信用代码为 {args.organization} 的单位。")
+    by = Actor.system(channel=Channel.CLI, label=f"命令行（{getpass.getuser()}）")
+    try:
+        user = staff_account_create(
+            username=args.username,
+            display_name=args.name,
+            email=args.email,
+            organization=organization,
+            roles=[Role.PLATFORM_ADMIN],
+            by=by,
+        )
+    except DomainError as exc:
+        raise CommandFailed("；".join(e.message for e in exc.errors) or exc.message) from None
+    print(f"已创建平台管理员 {user.username}（{organization.name}）。")
+    if not sys.stdin.isatty():
+        print("未设置密码：请在登录页使用“忘记密码”，或通过统一身份认证登录。")
+        return EXIT_OK
+    while True:
+        password = getpass.getpass("设置密码：")
+        if password != getpass.getpass("再次输入密码："):
+            print("两次输入的密码不一致，请重新输入。", file=sys.stderr)
+            continue
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            print("；".join(exc.messages), file=sys.stderr)
+            continue
+        password_change(user=user, password=password, by=by)
+        print("密码已设置。")
+        return EXIT_OK
+
+
 def keys_generate(args: argparse.Namespace) -> int:
     from cryptography.fernet import Fernet  # no Django: a key can be made before anything is configured
 

@@ -72,6 +72,7 @@ def build_parser() -> Parser:
     add_openapi(sub)
     add_audit(sub)
     add_keys(sub)
+    add_staff(sub)
     add_manage(sub)
     return parser
 
@@ -182,6 +183,25 @@ def add_audit(sub) -> None:
         "从第一条到最后一条逐条核对审计日志的哈希链，报告核对的条数；"
         "发现记录被修改、删除或插入时，指出第一条断开的记录（序号、时间、操作和原因），退出码为 1。",
     )
+
+
+def add_staff(sub) -> None:
+    staff = sub.add_parser(
+        "staff", help="工作人员账号", description="工作人员账号的管理（其余在管理后台进行）。"
+    )
+    actions = staff.add_subparsers(title="操作", metavar="<操作>", dest="action", required=True)
+    create = add_command(
+        actions,
+        "create-admin",
+        commands.staff_create_admin,
+        "创建平台管理员账号",
+        "新装平台后创建第一个平台管理员（之后的工作人员和角色在管理后台中管理）。"
+        "在终端中运行时提示输入密码；否则账号没有可用密码，须通过“忘记密码”或统一身份认证登录。",
+    )
+    create.add_argument("username", help="登录名（字母开头的 4–30 个字母、数字或 _ . -）")
+    create.add_argument("--name", required=True, help="姓名")
+    create.add_argument("--email", required=True, help="电子邮箱（用于找回密码）")
+    create.add_argument("--organization", required=True, metavar="USCC", help="所在单位的统一社会信用代码")
 
 
 def add_keys(sub) -> None:

@@ -78,11 +78,20 @@ def kiosk_token(actor: Actor, obj) -> bool:
     return actor.has_scope(TokenScope.IDENTITY_VERIFY)
 
 
+def on_command_line(actor: Actor, obj) -> bool:
+    """Someone with a shell on the server (and so the database's credentials) runs `tongban …`."""
+    return actor.channel == Channel.CLI and actor.user is None and actor.token is None
+
+
 def supervises_entry(actor: Actor, entry) -> bool:
     """A supervisor reads the audit entries of organizations in the regions they supervise."""
     from tongban.regions.models import Organization
 
-    if not actor.has_role(Role.SUPERVISOR) or entry.organization_id is None:
+    if not actor.has_role(Role.SUPERVISOR):
+        return False
+    if entry is None:
+        return True  # the list: scoped to the supervised regions by its selector
+    if entry.organization_id is None:
         return False
     return Organization.objects.filter(
         pk=entry.organization_id, region_id__in=actor.supervised_region_ids()
@@ -102,12 +111,13 @@ def register_rules() -> None:
     access.register("mandate.view", mandate_party, platform_admin)
     access.register("mandate.create", holds_account)
     access.register("mandate.revoke", mandate_principal, platform_admin)
-    access.register("staff_role.manage", platform_admin)
+    # The command line makes a new installation's first platform admin (tongban staff create-admin).
+    access.register("staff_role.manage", platform_admin, on_command_line)
     access.register("identity_code.issue", holds_account)
     access.register("identity_code.verify", window_staff, kiosk_token)
     access.register("api_token.manage", platform_admin)
     access.register("audit.view", platform_admin, supervises_entry)
-    access.register("audit.verify", platform_admin, lambda actor, obj: actor.channel == Channel.CLI)
+    access.register("audit.verify", platform_admin, on_command_line)
     access.register_view_action(Person, "person.view")
     access.register_view_action(Company, "company.view")
     access.register_view_action(Mandate, "mandate.view")

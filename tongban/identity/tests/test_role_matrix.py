@@ -274,6 +274,9 @@ def test_a_refused_identity_code_verification_changes_nothing(world):
     identity_code_verify(token=token, by=world.actors[Role.WINDOW_CLERK])  # still unused, so it works
 
 
-def test_the_cli_may_verify_the_audit_chain_without_an_account():
-    assert access.check(Actor.system(channel=Channel.CLI), "audit.verify")
-    assert not access.check(Actor.system(channel=Channel.WEB), "audit.verify")
+@pytest.mark.parametrize("action", ["audit.verify", "staff_role.manage"])
+def test_the_command_line_may_verify_the_audit_chain_and_make_staff(action):
+    """Someone with a shell on the server: the first platform admin of an installation comes from it."""
+    assert access.check(Actor.system(channel=Channel.CLI), action)
+    assert not access.check(Actor.system(channel=Channel.WEB), action)
+    assert not access.check(Actor.system(channel=Channel.API), action)
