@@ -9,8 +9,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from tongban.core.choices import Channel
 
@@ -53,7 +56,19 @@ class TokenAuth(HttpBearer):
 
 
 class BrowserSessionAuth(SessionAuth):
-    """The portal's own session; ninja checks the CSRF token on unsafe methods."""
+    """The portal's own session, with the CSRF token checked on unsafe methods. A request without a
+    session cookie is not a browser's: it is left to the token (ninja would otherwise refuse a system's
+    POST for a missing CSRF token before the token is even looked at)."""
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
+    def _get_key(self, request):
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "安全校验（CSRF）未通过：请刷新页面后重试。")
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
@@ -62,7 +77,7 @@ class BrowserSessionAuth(SessionAuth):
         return user
 
 
-API_AUTH = [BrowserSessionAuth(), TokenAuth()]
+API_AUTH = [TokenAuth(), BrowserSessionAuth()]
 
 
 def api_actor(request) -> Actor:

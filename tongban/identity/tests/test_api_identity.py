@@ -370,3 +370,39 @@ def test_the_list_reads_a_fixed_number_of_queries(django_assert_num_queries):
 
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(client.get(f"{API}/mandates").json()["received"]) == 7
+
+
+# --- CSRF: enforced for the browser's session, not in the way of a system's token -------------------
+
+
+@pytest.mark.django_db
+def test_a_token_client_posts_without_csrf_and_a_session_without_it_is_refused_in_chinese():
+    from django.test import Client
+
+    from tongban.identity.api_auth import token_digest, token_generate
+    from tongban.identity.choices import TokenScope
+    from tongban.identity.models import ApiToken
+    from tongban.regions.tests.factories import OrganizationFactory
+
+    from .factories import PersonFactory
+
+    plaintext = token_generate()
+    ApiToken.objects.create(
+        name="自助终端",
+        organization=OrganizationFactory(),
+        scopes=[TokenScope.IDENTITY_VERIFY],
+        prefix=plaintext[:8],
+        token_hash=token_digest(plaintext),
+    )
+    kiosk = Client(enforce_csrf_checks=True, headers={"Authorization": f"Bearer {plaintext}"})
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(PersonFactory().user)
+
+    by_token = kiosk.post(
+        "/api/v1/identity/codes/verify", {"token": "garbage"}, content_type="application/json"
+    )
+    by_session = browser.post("/api/v1/identity/codes", content_type="application/json")
+
+    assert by_token.status_code == 400  # reached the service: the code itself is refused
+    assert by_session.status_code == 403
+    assert by_session.json() == {"detail": "安全校验（CSRF）未通过：请刷新页面后重试。"}
