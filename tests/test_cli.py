@@ -214,6 +214,22 @@ def test_keys_generate_needs_no_configuration():
 # --- the first platform administrator ---------------------------------------------------------------
 
 
+def create_admin(uscc: str) -> int:
+    return main(
+        [
+            "staff",
+            "create-admin",
+            "chief01",
+            "--name",
+            "王管理",
+            "--email",
+            "a@example.cn",
+            "--organization",
+            uscc,
+        ]
+    )
+
+
 @pytest.mark.django_db
 def test_staff_create_admin_makes_an_audited_platform_admin(capsys, monkeypatch):
     from tongban.core.models import AuditEntry
@@ -224,19 +240,7 @@ def test_staff_create_admin_makes_an_audited_platform_admin(capsys, monkeypatch)
     organization = OrganizationFactory()
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
 
-    code = main(
-        [
-            "staff",
-            "create-admin",
-            "chief01",
-            "--name",
-            "王管理",
-            "--email",
-            "a@example.cn",
-            "--organization",
-            organization.uscc,
-        ]
-    )
+    code = create_admin(organization.uscc)
 
     user = User.objects.get(username="chief01")
     assert code == 0
@@ -254,19 +258,7 @@ def test_staff_create_admin_refuses_a_taken_username_and_creates_nothing(capsys)
     organization = OrganizationFactory()
     UserFactory(username="chief01")
 
-    code = main(
-        [
-            "staff",
-            "create-admin",
-            "chief01",
-            "--name",
-            "王管理",
-            "--email",
-            "a@example.cn",
-            "--organization",
-            organization.uscc,
-        ]
-    )
+    code = create_admin(organization.uscc)
 
     assert code == 1
     assert capsys.readouterr().err == "错误：用户名“chief01”已被使用。\n"
@@ -275,19 +267,7 @@ def test_staff_create_admin_refuses_a_taken_username_and_creates_nothing(capsys)
 
 @pytest.mark.django_db
 def test_staff_create_admin_needs_a_known_organization(capsys):
-    code = main(
-        [
-            "staff",
-            "create-admin",
-            "chief01",
-            "--name",
-            "王管理",
-            "--email",
-            "a@example.cn",
-            "--organization",
-            "91420100MA4KXXXX0X",
-        ]
-    )
+    code = create_admin("91420100MA4KXXXX0X")
 
     assert code == 1
     assert "未找到统一社会信用代码为 91420100MA4KXXXX0X 的单位" in capsys.readouterr().err
