@@ -66,6 +66,14 @@ ENVIRONMENT = {
     "TONGBAN_EMAIL_FROM": ("noreply@tongban.localhost", "sender address of the platform's mails"),
     "TONGBAN_OIDC_SCOPES": ("openid profile", "scopes asked of the OpenID Connect provider"),
     "TONGBAN_OIDC_ID_NUMBER_CLAIM": ("id_number", "the claim that carries the resident ID number, if any"),
+    "TONGBAN_SAME_DAY_CUTOFF": (
+        "16:00",
+        "即办件 received after this time of day are due the next working day",
+    ),
+    "TONGBAN_SMS_URL": (
+        "",
+        "SMS gateway (HTTP POST, JSON) for notifications; empty = written to TONGBAN_VAR_DIR/sms",
+    ),
     "TONGBAN_DEBUG": ("0", "1 turns on Django's debug pages (never in production)"),
     "TONGBAN_ALLOWED_HOSTS": ("127.0.0.1,localhost,[::1]", "comma-separated host names the site answers to"),
     "TONGBAN_CSRF_TRUSTED_ORIGINS": ("", "comma-separated origins (https://...) trusted for CSRF"),
@@ -350,5 +358,8 @@ from tongban.core.logging import logging_config  # noqa: E402
 LOGGING = logging_config(fmt=env("TONGBAN_LOG_FORMAT", "console"), level=env("TONGBAN_LOG_LEVEL", "INFO"))
 
 # --- Tongban's own settings.
+SAME_DAY_CUTOFF = env("TONGBAN_SAME_DAY_CUTOFF", "16:00")
+SMS_URL = env("TONGBAN_SMS_URL")
+SMS_DIR = VAR_DIR / "sms"
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_MAX_PER_PAGE_SIZE = 100
