@@ -142,7 +142,9 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.regions",
     "tongban.identity",
+    "tongban.notifications",
     "tongban.catalog",
+    "tongban.cases",
 ]
 AUTH_USER_MODEL = "identity.User"
 
