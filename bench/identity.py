@@ -28,7 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import catalog_search  # noqa: E402
 from catalog_search import own_database, p50_p95, timed  # noqa: E402
+
+catalog_search.BENCH_DB = (
+    "tongban_bench_identity"  # its own PostgreSQL database, beside the search benchmark's
+)
 
 
 def row(name: str, protected: list[float], baseline: list[float], unit: str = "ms") -> str:
