@@ -48,6 +48,9 @@ def test_the_command_line_has_every_command_of_the_issue():
         ("keys", "rotate"),
         ("staff",),
         ("staff", "create-admin"),
+        ("calendar",),
+        ("calendar", "status"),
+        ("calendar", "import"),
         ("manage",),
     }
 

@@ -271,6 +271,58 @@ def staff_create_admin(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
+def calendar_status(args: argparse.Namespace) -> int:
+    setup_django()
+    require_migrated()
+    from tongban.core.calendar.selectors import calendar_years
+
+    years = list(calendar_years())
+    for year in years:
+        status = "已完整录入" if year.complete else "录入中（按周末计算）"
+        print(
+            f"{year.year}年  {status}  法定节假日 {year.holiday_count} 天  调休上班 {year.workday_count} 天  "
+            f"{year.get_source_display()}"
+        )
+    known = [year.year for year in years if year.complete]
+    after = max(known, default=None)
+    print(
+        f"{after + 1} 年起尚未录入：期限按周末计算，并标为暂定。"
+        if after
+        else "工作日历为空：期限按周末计算。"
+    )
+    return EXIT_OK
+
+
+def calendar_import(args: argparse.Namespace) -> int:
+    setup_django()
+    require_migrated()
+    import getpass
+
+    from tongban.core.audit import AuditContext
+    from tongban.core.calendar.services import calendar_import_package, package_calendar
+    from tongban.core.choices import Channel
+    from tongban.core.models import CalendarYear
+
+    version, package = package_calendar()
+    if not version:
+        raise CommandFailed("未安装 chinese-calendar 软件包。")
+    context = AuditContext(actor_label=f"命令行（{getpass.getuser()}）", channel=Channel.CLI)
+    added = calendar_import_package(context=context)
+    for year in added:
+        kinds = [day.kind for day in package[year.year]]
+        holidays, workdays = kinds.count("holiday"), kinds.count("workday")
+        print(f"已导入 {year.year} 年（法定节假日 {holidays} 天，调休上班 {workdays} 天）。")
+    pending = CalendarYear.objects.filter(year__in=list(package), complete=False).values_list(
+        "year", flat=True
+    )
+    for year in pending:
+        print(f"{year} 年正由管理员录入，未改动：请在管理后台核对后勾选“已完整录入”。")
+    if not added and not pending:
+        covered = f"覆盖 {min(package)}–{max(package)} 年，均已在工作日历中" if package else "不含任何年份"
+        print(f"没有新的年份：chinese-calendar {version} {covered}。")
+    return EXIT_OK
+
+
 def keys_generate(args: argparse.Namespace) -> int:
     from cryptography.fernet import Fernet  # no Django: a key can be made before anything is configured
 

@@ -73,6 +73,7 @@ def build_parser() -> Parser:
     add_audit(sub)
     add_keys(sub)
     add_staff(sub)
+    add_calendar(sub)
     add_manage(sub)
     return parser
 
@@ -182,6 +183,31 @@ def add_audit(sub) -> None:
         "核对审计日志的哈希链",
         "从第一条到最后一条逐条核对审计日志的哈希链，报告核对的条数；"
         "发现记录被修改、删除或插入时，指出第一条断开的记录（序号、时间、操作和原因），退出码为 1。",
+    )
+
+
+def add_calendar(sub) -> None:
+    calendar = sub.add_parser(
+        "calendar",
+        help="工作日历（法定节假日与调休）",
+        description="工作日历：各年的法定节假日与调休上班日。新的年份在管理后台录入。",
+    )
+    actions = calendar.add_subparsers(title="操作", metavar="<操作>", dest="action", required=True)
+    add_command(
+        actions,
+        "status",
+        commands.calendar_status,
+        "列出各年份的录入情况",
+        "列出工作日历中的年份：是否已完整录入、法定节假日和调休上班的天数、来源。"
+        "未完整录入的年份按周末计算期限，期限标为暂定。",
+    )
+    add_command(
+        actions,
+        "import",
+        commands.calendar_import,
+        "从 chinese-calendar 软件包导入新的年份",
+        "升级 chinese-calendar 软件包后，把它新增的年份导入工作日历（已有的年份不改动），"
+        "并重新计算跨入这些年份的暂定期限。可重复运行。",
     )
 
 
