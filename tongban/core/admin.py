@@ -187,7 +187,7 @@ class CalendarDayInline(admin.TabularInline):
     formset = CalendarDayFormSet
     fields = ["date", "kind", "name"]
     verbose_name = "日期"
-    verbose_name_plural = "法定节假日与调休上班日（节假日期间的周末也请录入）"
+    verbose_name_plural = "法定节假日与调休上班日（假期中的周末录入与否，不影响期限）"
 
     def get_extra(self, request, obj=None, **kwargs) -> int:
         return 0 if obj is not None else 12

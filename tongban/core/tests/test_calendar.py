@@ -177,6 +177,16 @@ def test_working_days_between_is_signed_and_the_inverse_of_add_working_days():
     assert working_days_between(D(2026, 10, 1), D(2026, 10, 7)) == 0  # the clock stands still all week
 
 
+def test_working_days_between_counts_what_a_walk_over_the_days_counts():
+    snapshot = calendar.calendar_snapshot()
+    for offset in range(0, 3 * 365, 7):
+        start = D(2024, 12, 1) + dt.timedelta(days=offset)  # across 2025, 2026 and unknown 2027
+        for length in (0, 1, 6, 13, 45):
+            end = start + dt.timedelta(days=length)
+            walked = sum(snapshot.is_working_day(start + dt.timedelta(days=n)) for n in range(1, length + 1))
+            assert snapshot.between(start, end) == walked, (start, end)
+
+
 def test_a_datetime_is_refused_where_a_day_is_meant():
     with pytest.raises(TypeError):
         is_working_day(dt.datetime(2026, 10, 8, 9, 0, tzinfo=SHANGHAI))

@@ -112,6 +112,18 @@ def test_a_platform_admin_enters_2027_and_deadlines_into_it_are_no_longer_provis
     assert entry.detail["added"][0] == "2027-01-01 法定节假日 元旦"
 
 
+def test_the_year_pages_open_empty_for_a_new_year_and_with_every_day_for_a_known_one(admin_client):
+    year = CalendarYear.objects.get(year=2026)
+
+    new = admin_client.get(ADD)
+    known = admin_client.get(reverse("admin:core_calendaryear_change", args=[year.pk]))
+
+    assert (new.status_code, known.status_code) == (200, 200)
+    assert new.context["inline_admin_formsets"][0].formset.total_form_count() == 12
+    assert known.context["inline_admin_formsets"][0].formset.total_form_count() == 39
+    assert "2026-10-10" in known.content.decode()
+
+
 def test_a_year_saved_in_progress_stays_unknown_and_calls_nobody(
     admin_client, entered_years, django_capture_on_commit_callbacks
 ):
