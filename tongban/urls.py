@@ -15,4 +15,5 @@ urlpatterns = [
     path("oidc/", include("tongban.identity.oidc")),
     path("", include("tongban.identity.urls")),
     path("", include("tongban.catalog.urls")),
+    path("", include("tongban.notifications.urls")),
 ]
