@@ -8,5 +8,4 @@ urlpatterns = [
     path("messages/", views.inbox, name="inbox"),
     path("messages/<int:pk>/read/", views.mark_read, name="mark_read"),
     path("messages/read-all/", views.mark_all_read, name="mark_all_read"),
-    path("messages/badge/", views.badge, name="badge"),
 ]

@@ -1,5 +1,6 @@
-"""我的消息: the signed-in user's inbox (unread first), marking one or all read (POST with the CSRF token),
-and the unread badge of the site header (also served alone for htmx to refresh).
+"""我的消息: the signed-in user's inbox (unread first), and marking one or all read (POST with the CSRF
+token). The header's unread badge is a template tag (templatetags/notifications.py). It is not polled:
+every request renews the session, so polling would keep an idle browser signed in for ever.
 
 Thin: the selectors scope everything to the user; another user's message answers 404 (notification_get
 raises AccessDenied, which DenialMiddleware records and answers).
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from tongban.identity.access import actor_from_request
@@ -41,8 +43,9 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one message read; with `open`, go on to the page the message points to."""
     actor = actor_from_request(request)
     notification = notification_mark_read(notification=notification_get(actor, pk), by=actor)
-    if "open" in request.POST and notification.link:
-        return redirect(notification.link)  # a site path: notify() refuses anything else
+    link = notification.link  # a site path: notify() refuses anything else, and this checks again
+    if "open" in request.POST and link and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
+        return redirect(link)
     return _back_to_inbox(request)
 
 
@@ -51,11 +54,3 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     notifications_mark_all_read(by=actor_from_request(request))
     return _back_to_inbox(request)
-
-
-@require_GET
-def badge(request: HttpRequest) -> HttpResponse:
-    """The header's link with the unread count, alone (htmx swaps it in); empty for a visitor."""
-    count = unread_count(request.user.pk) if request.user.is_authenticated else 0
-    context = {"count": count, "authenticated": request.user.is_authenticated}
-    return render(request, "notifications/_badge.html", context)

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.utils import timezone
@@ -162,12 +163,20 @@ def test_the_badge_counts_unread_messages_and_links_to_the_inbox():
     assert '<span class="badge">3<span class="visually-hidden">条未读</span></span>' in html
 
 
-def test_the_badge_alone_refreshes_for_htmx_and_is_empty_for_a_visitor(client):
+def test_the_badge_is_empty_for_a_visitor():
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+
+    html = Template("{% load notifications %}{% notifications_badge %}").render(Context({"request": request}))
+
+    assert html.strip() == ""
+
+
+def test_a_link_off_the_site_is_never_followed():
+    # given: a row written around notify(), which would have refused the link
     user = UserFactory()
-    NotificationFactory(recipient=user)
+    notification = NotificationFactory(recipient=user, link="//evil.example/phish")
 
-    mine = signed_in(user).get("/messages/badge/").content.decode()
-    visitor = client.get("/messages/badge/").content.decode()
+    response = signed_in(user).post(read(notification), {"open": "1"})
 
-    assert '<span class="badge">1<span class="visually-hidden">条未读</span></span>' in mine
-    assert visitor.strip() == ""
+    assert (response.status_code, response.url) == (302, "/messages/")
