@@ -60,6 +60,8 @@ def _validate(*, kind: str, title: str, link: str, dedupe_key: str, channels) ->
         raise ValidationFailed.on("dedupe_key", "去重键不能为空，且不能超过200个字符。")
     if not channels or set(channels) - set(DeliveryChannel.values):
         raise ValidationFailed.on("channels", "发送渠道只能是站内消息、短信或电子邮件。")
+    if DeliveryChannel.INBOX not in channels:  # the notification row is the inbox message: it always exists
+        raise ValidationFailed.on("channels", "发送渠道须包含站内消息：每条通知都留存在“我的消息”中。")
 
 
 def notify(
@@ -72,10 +74,11 @@ def notify(
     dedupe_key: str,
     channels=ALL_CHANNELS,
 ) -> Notification:
-    """Notify a user of an event, in the caller's transaction. The same dedupe_key for the same recipient
-    returns the first notification and creates and sends nothing more. SMS and e-mail are enqueued on
-    commit (a rolled-back caller sends nothing); a channel the recipient has no address for is skipped.
-    ID and mobile numbers in the title and body are masked before they are stored."""
+    """Notify a user of an event, in the caller's transaction: always in their inbox (我的消息), and by
+    SMS and e-mail as `channels` asks. The same dedupe_key for the same recipient returns the first
+    notification and creates and sends nothing more. SMS and e-mail are enqueued on commit (a rolled-back
+    caller sends nothing); a channel the recipient has no address for is skipped. ID and mobile numbers
+    in the title and body are masked before they are stored."""
     _validate(kind=kind, title=title, link=link, dedupe_key=dedupe_key, channels=channels)
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(

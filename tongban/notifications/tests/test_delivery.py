@@ -38,9 +38,9 @@ def sms_delivery(phone: str = "15100006702", **notify_arguments) -> Delivery:
         title=notify_arguments.get("title", "您的办件已受理"),
         body=notify_arguments.get("body", "承诺于10月29日前办结。"),
         dedupe_key="case:42:accepted",
-        channels=("sms",),
+        channels=("inbox", "sms"),
     )
-    return notification.deliveries.get()
+    return notification.deliveries.get(channel=DeliveryChannel.SMS)
 
 
 def make_due(delivery: Delivery) -> None:

@@ -176,6 +176,7 @@ def test_id_and_mobile_numbers_in_title_and_body_are_stored_masked():
         ({"dedupe_key": ""}, "dedupe_key", "去重键不能为空，且不能超过200个字符。"),
         ({"channels": ("sms", "fax")}, "channels", "发送渠道只能是站内消息、短信或电子邮件。"),
         ({"channels": ()}, "channels", "发送渠道只能是站内消息、短信或电子邮件。"),
+        ({"channels": ("sms",)}, "channels", "发送渠道须包含站内消息：每条通知都留存在“我的消息”中。"),
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_creates_nothing(overrides, field, message):
