@@ -15,6 +15,8 @@ Rules that are not a row of the table but follow from it:
 - 行政许可法 §32(四): the five working days for a correction notice run from the last receipt of
   materials (rows with `receipt=True`); once over, only deemed acceptance is left, and the clock then
   starts on the day of that receipt (`clock_from_receipt`).
+- 预审 (pre-check) is the handler's work while a case is `submitted`; it ends in acceptance, a notice
+  or a refusal, so it is no status or action of its own.
 - 一次告知: a correction notice on a case that already had one is a recorded fault and must say why
   it could not be in the first (`is_second_notice`).
 - 多地联办 (行政许可法 §26 ¶2, §42 ¶2): one acceptance, then each organization's step; the case stays
@@ -67,8 +69,8 @@ class Owner(models.TextChoices):
 class Guard(models.TextChoices):
     """A condition on the case beyond its status, checked against `CaseFacts`."""
 
-    NOTICE_PERIOD_OPEN = "notice_period_open", "受理告知期（5个工作日）未届满"
-    NOTICE_PERIOD_OVER = "notice_period_over", "受理告知期（5个工作日）已届满"
+    NOTICE_PERIOD_OPEN = "notice_period_open", f"受理告知期（{ACCEPTANCE_NOTICE_DAYS}个工作日）未届满"
+    NOTICE_PERIOD_OVER = "notice_period_over", f"受理告知期（{ACCEPTANCE_NOTICE_DAYS}个工作日）已届满"
     STEPS_SETTLED = "steps_settled", "全部办理环节已完成且均同意"
 
 
@@ -325,10 +327,11 @@ def is_second_notice(row: Transition, facts: CaseFacts) -> bool:
 
 def guard_refusal(guard: Guard | None, facts: CaseFacts) -> str | None:
     """Why the guard does not hold for this case (a Chinese sentence), or None when it holds."""
+    days = ACCEPTANCE_NOTICE_DAYS
     if guard == Guard.NOTICE_PERIOD_OPEN and facts.notice_period_over:
-        return "收到申请材料已超过5个工作日未告知补正，依法自收到申请材料之日起视为受理。"
+        return f"收到申请材料已超过{days}个工作日未告知补正，依法自收到申请材料之日起视为受理。"
     if guard == Guard.NOTICE_PERIOD_OVER and not facts.notice_period_over:
-        return "收到申请材料尚未满5个工作日，告知期限未届满。"
+        return f"收到申请材料尚未满{days}个工作日，告知期限未届满。"
     if guard == Guard.STEPS_SETTLED:
         return _steps_unsettled(facts.steps)
     return None

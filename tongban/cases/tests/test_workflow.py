@@ -131,6 +131,14 @@ def test_a_refusal_is_a_domain_error_the_adapters_already_answer():
     assert refused.value.errors == []
 
 
+def test_values_read_from_the_database_work_as_the_enumerations():
+    row = transition("submitted", "accept", party="handler", mode="proxy")
+
+    assert row.to == S.ACCEPTED
+    assert [t.action for t in actions_available("decided", party="system", mode="joint")] == [A.DELIVER]
+    assert clock_effect("in_review", "suspend") == ClockEffect.PAUSE
+
+
 def test_one_row_at_most_answers_each_status_action_party_and_mode():
     keys = [(t.frm, t.action, p, m) for t in TABLE for p in t.parties for m in t.modes]
 
