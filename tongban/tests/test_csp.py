@@ -42,6 +42,7 @@ from tongban.identity.tests.factories import (
     StaffRoleFactory,
     UserFactory,
 )
+from tongban.notifications.services import notify
 from tongban.regions.tests.factories import HallFactory, KioskFactory, OrganizationFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,7 @@ def sample() -> Sample:
     clerk = StaffRoleFactory(organization=organization).user
     platform_admin = UserFactory(kind=AccountKind.STAFF, is_staff=True, is_superuser=True)
     StaffRoleFactory(user=platform_admin, organization=organization, role=Role.PLATFORM_ADMIN)
+    message = notify(recipient=citizen.user, kind="test.sample", title="测试消息", body="", dedupe_key="csp")
     token = token_generate()
     ApiToken.objects.create(
         name="测试自助终端", organization=organization, prefix=token[:8], token_hash=token_digest(token)
@@ -133,6 +135,7 @@ def sample() -> Sample:
             "identity:mandate_detail": {"pk": mandate.pk},
             "identity:mandate_revoke": {"pk": mandate.pk},
             "identity:operator_revoke": {"pk": operator.pk},
+            "notifications:mark_read": {"pk": message.pk},
         },
     )
 
