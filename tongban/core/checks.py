@@ -101,3 +101,19 @@ def shared_cache(app_configs, **kwargs) -> list:
             id="tongban.W004",
         )
     ]
+
+
+@register()
+def same_day_cutoff_is_a_time(app_configs, **kwargs) -> list:
+    """Always checked: a mistyped cut-off would otherwise fail at the first 即办件."""
+    import re
+
+    if re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", settings.SAME_DAY_CUTOFF or ""):
+        return []
+    return [
+        Error(
+            f"即办件截止时间“{settings.SAME_DAY_CUTOFF}”不是有效的时刻。",
+            hint="TONGBAN_SAME_DAY_CUTOFF 应为 24 小时制的“时:分”，如 16:00。",
+            id="tongban.E002",
+        )
+    ]

@@ -1,0 +1,16 @@
+"""The same-day cut-off is checked at start-up, not at the first 即办件."""
+
+from tongban.core.checks import same_day_cutoff_is_a_time
+
+
+def test_a_valid_cutoff_passes(settings):
+    settings.SAME_DAY_CUTOFF = "16:00"
+    assert same_day_cutoff_is_a_time(None) == []
+
+
+def test_a_mistyped_cutoff_is_an_error_naming_the_variable(settings):
+    for value in ["1600", "24:00", "16:60", "", "4 pm"]:
+        settings.SAME_DAY_CUTOFF = value
+        errors = same_day_cutoff_is_a_time(None)
+        assert [e.id for e in errors] == ["tongban.E002"], value
+        assert "TONGBAN_SAME_DAY_CUTOFF" in errors[0].hint
