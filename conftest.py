@@ -22,3 +22,12 @@ def _fast_passwords_and_no_lockout(request, settings):
     ]
     if "lockout" not in request.keywords:
         settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """The working-day calendar caches its tables per process; each test starts without that cache, so
+    query counts and calendar edits do not depend on which test ran before."""
+    from tongban.core.calendar import calendar_cache_clear
+
+    calendar_cache_clear()
