@@ -37,6 +37,8 @@ from tongban.identity.services.mandates import mandate_create, mandate_revoke
 from tongban.identity.services.reveal import person_reveal
 from tongban.identity.services.staff import staff_role_grant
 from tongban.identity.services.tokens import api_token_create
+from tongban.notifications.models import Notification
+from tongban.notifications.services import notification_mark_read
 from tongban.regions.tests.factories import CityFactory, OrganizationFactory
 
 from .factories import CompanyFactory, PersonFactory, StaffRoleFactory, make_id_number
@@ -75,6 +77,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("catalog.availability.change", "implementation_B"): {Role.PLATFORM_ADMIN},
     ("catalog.agreement.change", "agreement_A"): {Role.CATALOG_ADMIN, Role.PLATFORM_ADMIN},
     ("catalog.agreement.change", "agreement_B"): {Role.PLATFORM_ADMIN},
+    ("notification.view", "notification_alice"): {"alice"},
+    ("notification.read", "notification_alice"): {"alice"},
+    ("notification_delivery.view", "none"): {Role.PLATFORM_ADMIN},
 }
 
 
@@ -162,6 +167,9 @@ def world(db) -> World:
         "agreement_A": _agreement(city_a, "甲-001"),
         "agreement_B": _agreement(city_b, "乙-001"),
         "org_A": org_a,
+        "notification_alice": Notification.objects.create(
+            recipient=alice.user, kind="case.accepted", title="您的办件已受理", dedupe_key="matrix"
+        ),
     }
     return World(actors, objects)
 
@@ -199,6 +207,7 @@ SNAPSHOT_MODELS = [
     AuditEntry,
     Implementation,
     ImplementationVersion,
+    Notification,
 ]
 
 
@@ -240,6 +249,9 @@ ATTEMPTS = {
     "catalog.implementation.publish": lambda w, by: version_publish(
         version=w.objects["implementation_B"].versions.get(status="draft"), by=by
     ),
+    "notification.read": lambda w, by: notification_mark_read(
+        notification=w.objects["notification_alice"], by=by
+    ),
 }
 TARGET = {
     "mandate.revoke": "mandate",
@@ -248,6 +260,7 @@ TARGET = {
     "person.reveal": "alice",
     "catalog.implementation.change": "implementation_B",
     "catalog.implementation.publish": "implementation_B",
+    "notification.read": "notification_alice",
 }
 
 
