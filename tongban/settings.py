@@ -278,6 +278,7 @@ if email_host := env("TONGBAN_EMAIL_HOST"):
                 "username": env("TONGBAN_EMAIL_USER"),
                 "password": env("TONGBAN_EMAIL_PASSWORD"),
                 "use_tls": True,
+                "timeout": 10,  # seconds: a mail server that hangs must not hold a worker
             },
         }
     }
