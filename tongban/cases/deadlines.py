@@ -28,13 +28,14 @@ says so (`Due.provisional`, `Light.provisional`) and the sentence adds PROVISION
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from tongban.catalog.choices import CaseType
-from tongban.core.calendar import Due, WorkingDays, calendar_snapshot, same_day_due
+from tongban.core.calendar import ONE_DAY, Due, WorkingDays, calendar_snapshot, same_day_due
 
 from .workflow import ACCEPTANCE_NOTICE_DAYS
 
@@ -217,10 +218,14 @@ class Thresholds:
             days=int(getattr(settings, "DEADLINE_YELLOW_DAYS", 1)),
         )
 
+    def yellow_days(self, limit_days: int) -> int:
+        """The most working days left at which the light is yellow for this limit."""
+        return max(self.days, limit_days * self.percent // 100)
+
     def colour(self, days_left: int, limit_days: int) -> LightColour:
         if days_left < 0:
             return LightColour.RED
-        if days_left <= self.days or days_left * 100 <= limit_days * self.percent:
+        if days_left <= self.yellow_days(limit_days):
             return LightColour.YELLOW
         return LightColour.GREEN
 
@@ -290,3 +295,33 @@ def notice_period_over(
     """Whether the notice period has ended (its last day is over): the case then counts as accepted on
     the day of that receipt, and its clock starts there (`Transition.clock_from_receipt`)."""
     return today > notice_period_end(last_receipt_on, calendar=calendar).date
+
+
+# --- When the light will change (for a sweep that selects by date) ---------------------------------------
+
+
+class LightDates(NamedTuple):
+    """The first day a running clock is yellow and the first day it is red: stored beside the due date,
+    they let a periodic sweep find the cases whose light changes today with a plain date comparison."""
+
+    yellow_on: dt.date
+    red_on: dt.date
+    provisional: bool
+
+
+def light_dates(
+    clock: Clock, thresholds: Thresholds | None = None, *, calendar: WorkingDays | None = None
+) -> LightDates | None:
+    """When `clock`'s light turns yellow and red if it keeps running as now (None before it starts). An
+    open pause is assumed to take its expected days; the dates are to be computed again when it ends."""
+    if clock.started_on is None:
+        return None
+    days = _days(calendar)
+    thresholds = thresholds or Thresholds.from_settings()
+    due = due_date(clock, calendar=days)
+    yellow = due.date
+    for _ in range(thresholds.yellow_days(clock.limit_days)):
+        yellow -= ONE_DAY
+        while not days.is_working_day(yellow):
+            yellow -= ONE_DAY
+    return LightDates(max(yellow, clock.started_on), due.date + ONE_DAY, due.provisional)

@@ -12,12 +12,14 @@ from tongban.cases.deadlines import (
     CaseLimits,
     Clock,
     LightColour,
+    LightDates,
     Pause,
     Thresholds,
     case_limits,
     due_date,
     immediate_clock,
     light,
+    light_dates,
     notice_period_end,
     notice_period_over,
     working_days_left,
@@ -333,3 +335,43 @@ def test_a_deemed_acceptance_starts_the_clock_on_the_day_of_receipt():
 
     assert due_date(limits.promised) == Due(D(2026, 10, 12), False)
     assert light(limits.promised, D(2026, 10, 13), DEFAULT).days_left == -1
+
+
+# --- When the light changes ----------------------------------------------------------------------------
+
+
+def test_the_light_dates_of_a_twenty_day_limit():
+    assert light_dates(MID_AUTUMN_20, DEFAULT) == LightDates(D(2026, 10, 23), D(2026, 10, 30), False)
+
+
+def test_an_immediate_case_accepted_on_a_saturday_is_yellow_at_once_and_red_on_tuesday():
+    clock = immediate_clock(at("2026-11-28 10:00"))
+
+    assert light_dates(clock, DEFAULT) == LightDates(D(2026, 11, 28), D(2026, 12, 1), False)
+
+
+@pytest.mark.parametrize(
+    "clock",
+    [
+        MID_AUTUMN_20,
+        Clock(D(2026, 11, 2), 3),
+        Clock(D(2026, 9, 21), 10, (Pause(D(2026, 9, 24), D(2026, 10, 9)),)),
+        Clock(D(2026, 2, 10), 7),
+        Clock(D(2026, 12, 21), 20),
+        Clock(D(2026, 11, 28), 1),
+    ],
+)
+def test_the_light_dates_agree_with_the_light_on_every_day_after_the_last_pause(clock):
+    dates = light_dates(clock, DEFAULT)
+    first = clock.pauses[-1].ended_on if clock.pauses else clock.started_on
+    days = [first + dt.timedelta(days=n) for n in range((dates.red_on - first).days + 10)]
+
+    for today in days:
+        expected = (
+            LightColour.RED
+            if today >= dates.red_on
+            else LightColour.YELLOW
+            if today >= dates.yellow_on
+            else LightColour.GREEN
+        )
+        assert (today, light(clock, today, DEFAULT).colour) == (today, expected)
