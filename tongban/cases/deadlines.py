@@ -256,7 +256,7 @@ def light(
     days = _days(calendar)
     thresholds = thresholds or Thresholds.from_settings()
     due = due_date(clock, today=today, calendar=days)
-    left = working_days_left(clock, today, calendar=days)
+    left = working_days_left(clock, today, calendar=days) if clock.is_paused else _left(due.date, today, days)
     provisional = due.provisional or (today > due.date and days.spans_unknown_year(due.date, today))
     sentence = _sentence(left, due.date, clock.open_pause) + (PROVISIONAL_NOTE if provisional else "")
     colour = thresholds.colour(left, clock.limit_days)
