@@ -83,7 +83,6 @@ class Clock:
             if previous_end is None or pause.started_on < previous_end:
                 raise ValueError(f"pause from {pause.started_on} overlaps or precedes {previous_end}")
             previous_end = pause.ended_on
-        # previous_end is None here only if the last pause is open (or a middle one, caught above).
 
     @property
     def open_pause(self) -> Pause | None:
