@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from tongban.cases.tests.factories import CaseFactory
 from tongban.catalog.models import Agreement, AgreementParty, Implementation, ImplementationVersion
 from tongban.catalog.services import version_draft_start, version_publish
 from tongban.catalog.tests.factories import ServiceItemFactory, published_implementation
@@ -39,7 +40,7 @@ from tongban.identity.services.staff import staff_role_grant
 from tongban.identity.services.tokens import api_token_create
 from tongban.notifications.models import Notification
 from tongban.notifications.services import notification_mark_read
-from tongban.regions.tests.factories import CityFactory, OrganizationFactory
+from tongban.regions.tests.factories import CityFactory, HallFactory, OrganizationFactory, WindowFactory
 
 from .factories import CompanyFactory, PersonFactory, StaffRoleFactory, make_id_number
 
@@ -80,6 +81,22 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("notification.view", "notification_alice"): {"alice"},
     ("notification.read", "notification_alice"): {"alice"},
     ("notification_delivery.view", "none"): {Role.PLATFORM_ADMIN},
+    # Cases: alice's case handled in city A (bob holds her mandate); another handled in city B.
+    ("case.view", "case_A"): {
+        "alice",
+        "bob",
+        Role.WINDOW_CLERK,
+        Role.REVIEWER,
+        Role.HELPER,
+        Role.CHIEF_SERVICE_OFFICER,
+        Role.SUPERVISOR,
+        Role.PLATFORM_ADMIN,
+    },
+    ("case.view", "case_B"): {"alice", "bob", Role.PLATFORM_ADMIN},
+    ("case.act", "case_A"): {"alice", "bob", Role.WINDOW_CLERK, Role.REVIEWER, Role.SUPERVISOR},
+    ("case.act", "case_B"): {"alice", "bob"},
+    ("case.start", "none"): set(ACCOUNTS),
+    ("case.receive", "window_A"): {Role.WINDOW_CLERK, Role.HELPER},
 }
 
 
@@ -171,6 +188,21 @@ def world(db) -> World:
             recipient=alice.user, kind="case.accepted", title="您的办件已受理", dedupe_key="matrix"
         ),
     }
+    for city, org in (("A", org_a), ("B", org_b)):
+        implementation = published_implementation(organization=org)
+        objects[f"case_{city}"] = CaseFactory(
+            implementation_version=implementation.current,
+            service_item=implementation.service_item,
+            applicant=alice.user,
+            receiving_org=org,
+            handling_org=org,
+            case_type=implementation.current.case_type,
+            promised_days=implementation.current.promised_days,
+            statutory_days=implementation.current.statutory_days,
+        )
+    objects["window_A"] = WindowFactory(
+        hall=HallFactory(region=city_a, organization=org_a), is_cross_city=True
+    )
     return World(actors, objects)
 
 

@@ -1,0 +1,89 @@
+"""Reads of cases, scoped to who may see them (the same rules as rules.may_view, as one query)."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tongban.identity import access
+from tongban.identity.access import AccessDenied, Actor
+from tongban.identity.choices import Role
+from tongban.identity.models import CompanyOperator, Mandate
+
+from .models import Case, CaseEvent, CaseStep
+from .numbers import case_number_normalize
+from .rules import CASE_STAFF
+
+_RELATED = (
+    "service_item",
+    "implementation_version",
+    "applicant",
+    "agent",
+    "owner",
+    "receiving_org__region",
+    "handling_org__region",
+    "receiving_window",
+)
+
+
+def _visibility(actor: Actor) -> Q | None:
+    """The condition a case meets when the actor may see it; None when they see none."""
+    parts: list[Q] = []
+    if actor.user_id is not None:
+        parts.append(Q(applicant_id=actor.user_id))
+        companies = CompanyOperator.objects.filter(person__user_id=actor.user_id, revoked_at=None)
+        parts.append(Q(applicant_id__in=companies.values("company__user_id")))
+        today = timezone.localdate()
+        mandates = Mandate.objects.filter(
+            agent__user_id=actor.user_id, revoked_at=None, starts_on__lte=today, expires_on__gte=today
+        )
+        if actor.is_person:
+            for mandate in mandates:
+                items = Q() if mandate.all_items else Q(service_item__basic_code__in=mandate.item_codes or [])
+                parts.append(Q(applicant_id=mandate.principal_id) & items)
+    if actor.has_role(Role.HELPER) and actor.on_behalf_of is not None:
+        parts.append(Q(applicant_id=actor.on_behalf_of.pk))
+    if orgs := actor.organization_ids(*CASE_STAFF):
+        parts.append(
+            Q(receiving_org_id__in=orgs)
+            | Q(handling_org_id__in=orgs)
+            | Q(pk__in=CaseStep.objects.filter(organization_id__in=orgs).values("case_id"))
+        )
+    if actor.has_role(Role.SUPERVISOR) and (regions := actor.supervised_region_ids()):
+        parts.append(Q(receiving_org__region_id__in=regions) | Q(handling_org__region_id__in=regions))
+    if not parts:
+        return None
+    condition = parts[0]
+    for part in parts[1:]:
+        condition |= part
+    return condition
+
+
+def cases_visible(actor: Actor) -> QuerySet[Case]:
+    """Every case the actor may see, newest first, with what a list shows already joined."""
+    cases = Case.objects.select_related(*_RELATED)
+    if actor.is_platform_admin:
+        return cases
+    condition = _visibility(actor)
+    return cases.none() if condition is None else cases.filter(condition)
+
+
+def case_get(actor: Actor, number_or_pk: str | int) -> Case:
+    """One case by its number (as a person typed it) or its id; AccessDenied (404) when it does not
+    exist or the actor may not see it, ValidationFailed on "case_number" when the number is malformed."""
+    if isinstance(number_or_pk, int):
+        case = Case.objects.select_related(*_RELATED).filter(pk=number_or_pk).first()
+    else:
+        number = case_number_normalize(number_or_pk)
+        case = Case.objects.select_related(*_RELATED).filter(number=number).first()
+    if case is None:
+        raise AccessDenied("case.view")
+    access.require(actor, "case.view", case)
+    return case
+
+
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    """The case's events in order (labels are stored on each row: no joins needed to read them)."""
+    return CaseEvent.objects.filter(case=case).order_by("seq")
+
+
+def case_steps(case: Case) -> QuerySet[CaseStep]:
+    return CaseStep.objects.filter(case=case).select_related("organization").order_by("position")

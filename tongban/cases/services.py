@@ -1,0 +1,803 @@
+"""Every change of a case goes through one engine, `case_act`, which applies workflow.TABLE.
+
+`case_act` locks the case row, gathers the facts the guards need, looks the move up with
+`workflow.transition()` (a refusal raises and changes nothing), then applies the row: the new status,
+the decision, the owner rule (首问负责), the clock effect, one timeline event, the moves of the open
+steps, an audit entry for sensitive acts, and a notification of the applicant — in one transaction.
+
+The services below it are short wrappers for acts whose row needs more than a status (a notice with its
+defects, the deficiency promises, a special procedure, the recipient of a hand-over); they create those
+rows inside the same transaction, after the table allowed the move (`_act(..., then=...)`).
+
+Two acts on one case at once: the second waits for the first's row lock, then reads the new status and
+is refused by the table (409). A client that sends `expected_version` (the version it showed) is told
+of a conflict when the case changed in between, even if the act would still be allowed.
+
+Deadlines: the clock facts (start day, pauses, stop day) are stored here; the due date and the light are
+computed by deadlines.py (not wired yet: `due_on`/`light` stay empty until it is).
+"""
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from tongban.catalog.choices import Mode, Necessity, VersionStatus
+from tongban.catalog.models import GuideMaterial, ImplementationVersion
+from tongban.catalog.selectors import reach_for
+from tongban.core.audit import AuditObject, audit_record
+from tongban.core.calendar import add_working_days, working_days_between
+from tongban.core.choices import Channel
+from tongban.core.errors import Conflict, ValidationFailed
+from tongban.identity import access
+from tongban.identity.access import Actor
+from tongban.identity.models import StaffRole, User
+from tongban.identity.rules import operates_company
+from tongban.identity.selectors.mandates import mandate_covering
+from tongban.notifications.choices import DeliveryChannel
+from tongban.notifications.services import notify
+from tongban.regions.models import Window
+
+from .choices import Action, CaseStatus, ClockEffect, Party, StepAction, StepStatus
+from .models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseNumberCounter,
+    CaseStep,
+    CorrectionNotice,
+    MaterialKind,
+    ProcedureKind,
+    SpecialProcedure,
+)
+from .numbers import case_number_make
+from .rules import HANDLER_ROLES, RECEIVING_ROLES, party_of
+from .step_workflow import step_moves, step_transition, steps_to_activate
+from .workflow import (
+    ACCEPTANCE_NOTICE_DAYS,
+    TERMINAL_STATUSES,
+    CaseFacts,
+    Need,
+    Owner,
+    StepFact,
+    Transition,
+    is_second_notice,
+    transition,
+)
+
+# Acts worth a line in the tamper-evident audit log besides the case's own timeline.
+AUDITED = frozenset(
+    {
+        Action.REFUSE_ACCEPTANCE,
+        Action.ISSUE_CORRECTION_NOTICE,
+        Action.ACCEPT_WITH_DEFICIENCY,
+        Action.DEEM_ACCEPTED,
+        Action.APPROVE,
+        Action.DENY,
+        Action.WITHDRAW,
+        Action.HAND_OVER,
+    }
+)
+STAFF_PARTIES = frozenset({Party.HANDLER, Party.RECEIVING_CLERK, Party.SUPERVISOR})
+QUIET = frozenset({Action.START_APPLICATION, Action.START_REVIEW, Action.HAND_OVER})  # inbox only
+NOT_NOTIFIED = frozenset({Action.START_APPLICATION})  # the applicant is looking at the draft
+
+
+def case_link(case: Case) -> str:
+    return f"/cases/{case.number}/"
+
+
+# --- The engine ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Act:
+    """What `then` callbacks get: the locked case (already moved), the row, the facts before the move,
+    and the event written."""
+
+    case: Case
+    row: Transition
+    facts: CaseFacts
+    event: CaseEvent
+    party: Party
+
+
+def case_act(
+    *,
+    case: Case,
+    action: Action | str,
+    by: Actor,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    recipient: User | None = None,
+) -> Case:
+    """Take `action` on the case as `by`; the case as it is afterwards. TransitionRefused (409/403) when
+    the table does not allow it, AccessDenied (404) when `by` may not see the case, ActionRefused (403)
+    when they see it but take no part in it, ValidationFailed for a missing reason or need, Conflict
+    when `expected_version` is stale. Nothing changes unless everything succeeds."""
+    return _act(
+        case=case,
+        action=Action(action),
+        by=by,
+        reason=reason,
+        detail=detail,
+        expected_version=expected_version,
+        recipient=recipient,
+    ).case
+
+
+def _act(
+    *,
+    case: Case,
+    action: Action,
+    by: Actor,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    recipient: User | None = None,
+    then: Callable[[Act], None] | None = None,
+) -> Act:
+    detail = dict(detail or {})
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise Conflict("该办件已被他人处理，页面内容已过期，请刷新后再操作。")
+        access.require(by, "case.act", locked)
+        party = party_of(by, locked, action)
+        facts = case_facts(locked)
+        row = transition(locked.status, action, party=party, mode=locked.mode, facts=facts, reason=reason)
+        _require_needs(row, detail, recipient)
+        now = timezone.now()
+        from_status = locked.status
+        _apply(locked, row, by=by, party=party, now=now, recipient=recipient)
+        event = _event(
+            locked, row, from_status=from_status, by=by, party=party, reason=reason, detail=detail, at=now
+        )
+        _move_steps(locked, row, now=now)
+        act = Act(case=locked, row=row, facts=facts, event=event, party=party)
+        if then is not None:
+            then(act)
+        if action in AUDITED:
+            audit_record(
+                action=f"case.{action}",
+                context=by.audit_context(),
+                obj=AuditObject.of(locked),
+                detail={"from": from_status, "to": row.to, "reason": reason, "party": party},
+            )
+        _notify_applicant(locked, row, event)
+    case.refresh_from_db()
+    act.case = case
+    return act
+
+
+def case_facts(case: Case) -> CaseFacts:
+    """What the guards need beyond the status."""
+    steps = tuple(StepFact(s.name, s.stage, StepStatus(s.status)) for s in case.steps.order_by("position"))
+    return CaseFacts(
+        notices_issued=case.correction_notices.count(),
+        notice_period_over=notice_period_over(case),
+        steps=steps,
+    )
+
+
+def notice_period_over(case: Case, today: dt.date | None = None) -> bool:
+    """行政许可法 §32(四): the fifth working day after the last receipt of materials has ended."""
+    if case.received_at is None:
+        return False
+    today = today or timezone.localdate()
+    received = timezone.localtime(case.received_at).date()
+    return add_working_days(received, ACCEPTANCE_NOTICE_DAYS).date < today
+
+
+def _require_needs(row: Transition, detail: dict[str, Any], recipient: User | None) -> None:
+    if Need.REMEDIES in row.needs and not str(detail.get("remedies", "")).strip():
+        raise ValidationFailed.on("remedies", "请告知申请人依法申请行政复议或者提起行政诉讼的权利。")
+    if Need.DEFECTS in row.needs and not detail.get("defects"):
+        raise ValidationFailed.on("items", "请逐项列明需要补正的全部内容。")
+    if Need.PROMISE in row.needs and not detail.get("promises"):
+        raise ValidationFailed.on("with_deficiency", "容缺受理须列明容缺材料及申请人承诺补交的日期。")
+    if Need.PROCEDURE in row.needs and not detail.get("procedure"):
+        raise ValidationFailed.on("kind", "请选择特别程序的种类并填写所需时间。")
+    if Need.RECIPIENT in row.needs and recipient is None:
+        raise ValidationFailed.on("recipient", "请选择接手的工作人员。")
+
+
+def _apply(case: Case, row: Transition, *, by: Actor, party: Party, now, recipient: User | None) -> None:
+    today = timezone.localdate(now)
+    case.status = row.to
+    if row.decision is not None:
+        case.decision = row.decision
+        case.decided_at = now
+    if row.owner == Owner.RECIPIENT:
+        case.owner = recipient
+    elif row.owner == Owner.HANDLING_ORG:
+        case.owner = None  # the handling organization's first staff member to act takes it
+    elif case.owner_id is None and party in STAFF_PARTIES and by.user is not None:
+        case.owner = by.user
+    if row.receipt:
+        case.received_at = now
+    if row.clock == ClockEffect.START:
+        start = timezone.localtime(case.received_at).date() if row.clock_from_receipt else today
+        case.clock_started_on, case.accepted_at = start, now
+    elif row.clock == ClockEffect.PAUSE:
+        case.paused_since = today
+    elif row.clock == ClockEffect.RESUME:
+        _end_pause(case, today)
+    elif row.clock == ClockEffect.STOP:
+        _end_pause(case, today)
+        case.clock_stopped_on = today
+    if row.to in TERMINAL_STATUSES:
+        case.closed_at = now
+    case.version = F("version") + 1
+    case.save()
+    case.refresh_from_db(fields=["version"])
+
+
+def _end_pause(obj, today: dt.date) -> None:
+    if obj.paused_since is not None:
+        obj.paused_days += max(working_days_between(obj.paused_since, today), 0)
+        obj.paused_since = None
+
+
+def _event(case, row, *, from_status, by: Actor, party: Party, reason: str, detail, at) -> CaseEvent:
+    context = by.audit_context()
+    last = case.events.aggregate(last=Max("seq"))["last"] or 0
+    return CaseEvent.objects.create(
+        case=case,
+        seq=last + 1,
+        action=row.action,
+        from_status=from_status or "",
+        to_status=row.to,
+        actor=by.user,
+        actor_label=context.actor_label,
+        on_behalf_of=by.on_behalf_of,
+        on_behalf_of_label=context.on_behalf_of_label,
+        organization_id=_acting_org(case, by, party),
+        party=party,
+        channel=by.channel,
+        ip=by.ip,
+        owner_after=case.owner,
+        reason=reason,
+        detail=detail,
+        at=at,
+    )
+
+
+def _acting_org(case: Case, by: Actor, party: Party) -> int | None:
+    orgs = by.organization_ids()
+    if party == Party.HANDLER and case.handling_org_id in orgs:
+        return case.handling_org_id
+    if party == Party.RECEIVING_CLERK:
+        return case.receiving_org_id
+    return min(orgs) if orgs else None
+
+
+def _move_steps(case: Case, row: Transition, *, now) -> None:
+    if row.step_effect is None:
+        return
+    steps = list(case.steps.order_by("position"))
+    facts = [StepFact(s.name, s.stage, StepStatus(s.status)) for s in steps]
+    for index, step_row in step_moves(row, facts):
+        _step_apply(steps[index], step_row.action, step_row.to, now=now)
+
+
+def _step_apply(step: CaseStep, action: StepAction, to: StepStatus, *, now, by: User | None = None) -> None:
+    today = timezone.localdate(now)
+    step.status = to
+    if action == StepAction.ACTIVATE:
+        step.started_at, step.started_on = now, today
+    elif action == StepAction.PAUSE:
+        step.paused_since = today
+    elif action == StepAction.RESUME:
+        _end_pause(step, today)
+    else:  # agree, object, cancel
+        _end_pause(step, today)
+        step.finished_at, step.finished_by = now, by
+    step.save()
+
+
+def _notify_applicant(case: Case, row: Transition, event: CaseEvent) -> None:
+    if row.action in NOT_NOTIFIED:
+        return
+    label = CaseStatus(row.to).label
+    body = f"办件编号：{case.number_display}。{Action(row.action).label}：{label}。"
+    if event.reason:
+        body += f"\n说明：{event.reason}"
+    channels = (DeliveryChannel.INBOX,) if row.action in QUIET else None
+    kwargs = {"channels": channels} if channels else {}
+    notify(
+        recipient=case.applicant,
+        kind=f"case.{row.action}",
+        title=f"您的办件「{case.service_item.name}」{label}"[:200],
+        body=body,
+        link=case_link(case),
+        dedupe_key=f"case:{case.pk}:event:{event.pk}",
+        **kwargs,
+    )
+
+
+# --- Creating a case -------------------------------------------------------------------------------
+
+
+def _next_number(city, day: dt.date) -> str:
+    """The next number of a city's day, from its counter row (locked by the UPDATE until commit)."""
+    counter, _ = CaseNumberCounter.objects.get_or_create(city=city, day=day)
+    CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    if city.code is None:
+        raise ValueError(f"city {city} has no GB/T 2260 code: its cases cannot be numbered")
+    return case_number_make(city_code=city.code, day=day, serial=counter.last)
+
+
+def _published(version: ImplementationVersion) -> None:
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationFailed.on("implementation_version", "该事项的办事指南已更新，请按现行版本重新申请。")
+
+
+def _create(
+    *,
+    action: Action,
+    by: Actor,
+    party: Party,
+    version: ImplementationVersion,
+    mode: Mode,
+    applicant: User,
+    channel: str,
+    receiving_org,
+    number_city,
+    now,
+    **fields: Any,
+) -> Case:
+    row = transition(None, action, party=party, mode=mode)
+    implementation = version.implementation
+    case = Case.objects.create(
+        number=_next_number(number_city, timezone.localdate(now)),
+        implementation_version=version,
+        service_item_id=implementation.service_item_id,
+        mode=mode,
+        status=row.to,
+        applicant=applicant,
+        channel=channel,
+        receiving_org=receiving_org,
+        handling_org_id=implementation.organization_id,
+        case_type=version.case_type,
+        promised_days=version.promised_days,
+        statutory_days=version.statutory_days,
+        received_at=now if row.receipt else None,
+        owner=by.user if party in STAFF_PARTIES else None,
+        **fields,
+    )
+    _event(case, row, from_status="", by=by, party=party, reason="", detail={}, at=now)
+    return case
+
+
+def _applicant_for(by: Actor, item_code: str) -> tuple[User, User | None, Any]:
+    """(applicant, agent, mandate) of a portal application: the actor's own account, the company they
+    operate, or a principal whose mandate covers the item."""
+    behalf = by.on_behalf_of
+    if behalf is None or behalf.pk == by.user_id:
+        return by.user, None, None
+    company = getattr(behalf, "company", None)
+    if company is not None and operates_company(by, company):
+        return behalf, None, None
+    mandate = mandate_covering(agent_user=by.user, principal_user=behalf, item_code=item_code)
+    if mandate is None:
+        raise ValidationFailed.on("applicant", "您没有该申请人就本事项的有效委托，不能代为申请。")
+    return behalf, by.user, mandate
+
+
+def case_start_online(
+    *,
+    by: Actor,
+    implementation_version: ImplementationVersion,
+    form_data: dict | None = None,
+    idempotency_key: str = "",
+    mode: Mode = Mode.ONLINE,
+) -> Case:
+    """A draft application on the portal. The same Idempotency-Key from the same applicant returns the
+    case the first request made and creates nothing more."""
+    access.require(by, "case.start")
+    version = implementation_version
+    _published(version)
+    key = (idempotency_key or "").strip()
+    if len(key) > 100:
+        raise ValidationFailed.on("idempotency_key", "幂等键不能超过100个字符。")
+    applicant, agent, mandate = _applicant_for(by, version.implementation.service_item.basic_code)
+    if key and (existing := Case.objects.filter(applicant=applicant, idempotency_key=key).first()):
+        return existing
+    handling = version.implementation.organization
+    try:
+        with transaction.atomic():
+            return _create(
+                action=Action.START_APPLICATION,
+                by=by,
+                party=Party.APPLICANT,
+                version=version,
+                mode=Mode(mode),
+                applicant=applicant,
+                channel=by.channel if by.channel in Channel.values else Channel.WEB,
+                receiving_org=handling,
+                number_city=handling.region.city,
+                now=timezone.now(),
+                agent=agent,
+                mandate=mandate,
+                form_data=form_data or {},
+                idempotency_key=key,
+            )
+    except IntegrityError:
+        existing = Case.objects.filter(applicant=applicant, idempotency_key=key).first() if key else None
+        if existing is None:
+            raise
+        return existing  # a concurrent retry created it first
+
+
+def window_receives(window: Window, version: ImplementationVersion, mode: Mode) -> bool:
+    """The implementation's availability includes this window for the mode (explicitly, by its region or
+    city, or through an agreement)."""
+    region = window.hall.region
+    for entry in reach_for([version.implementation]).get(version.implementation_id, []):
+        if entry.mode != mode or entry.kiosk is not None:
+            continue
+        if entry.window is not None:
+            if entry.window.pk == window.pk:
+                return True
+        elif (entry.region is None and entry.city is None) or (
+            entry.region is not None and entry.region.pk in (region.pk, region.parent_id)
+        ):
+            return True
+    return False
+
+
+def case_receive_at_window(
+    *,
+    by: Actor,
+    window: Window,
+    implementation_version: ImplementationVersion,
+    applicant: User,
+    consent: bool,
+    form_data: dict | None = None,
+    mode: Mode = Mode.PROXY,
+) -> Case:
+    """异地代收: a clerk of a cross-city window receives another city's item against that city's guide
+    version; the clerk becomes the case's owner until it is forwarded."""
+    access.require(by, "case.receive", window)
+    version = implementation_version
+    _published(version)
+    if not window.is_cross_city:
+        raise ValidationFailed.on("window", "该窗口不是圈内通办专窗，不能代收其他城市的事项。")
+    if not window_receives(window, version, Mode(mode)):
+        raise ValidationFailed.on("implementation_version", "该事项未开通在本窗口异地代收。")
+    if not consent:
+        raise ValidationFailed.on("consent", "请先由申请人签署服务同意书。")
+    if applicant.kind not in ("person", "company"):
+        raise ValidationFailed.on("applicant", "申请人应为个人或法人账号。")
+    now = timezone.now()
+    with transaction.atomic():
+        return _create(
+            action=Action.RECEIVE_AT_WINDOW,
+            by=by,
+            party=Party.RECEIVING_CLERK,
+            version=version,
+            mode=Mode(mode),
+            applicant=applicant,
+            channel=Channel.WINDOW,
+            receiving_org=window.hall.organization,
+            number_city=window.hall.region.city,
+            now=now,
+            receiving_window=window,
+            form_data=form_data or {},
+            consent_at=now,
+        )
+
+
+# --- The acts --------------------------------------------------------------------------------------
+
+
+def case_submit(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:
+    return case_act(case=case, action=Action.SUBMIT, by=by, expected_version=expected_version)
+
+
+def case_forward(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:
+    return case_act(case=case, action=Action.FORWARD, by=by, expected_version=expected_version)
+
+
+def _clean_items(items: Sequence[str]) -> list[str]:
+    cleaned = [str(item).strip() for item in items or [] if str(item).strip()]
+    if not cleaned:
+        raise ValidationFailed.on("items", "请逐项列明需要补正的全部内容。")
+    return cleaned
+
+
+def correction_notice_issue(
+    *, case: Case, by: Actor, items: Sequence[str], reason: str = "", expected_version: int | None = None
+) -> CorrectionNotice:
+    """一次告知: every defect at once. A further notice must say why it could not be in the first one
+    (`reason`), and is recorded as such."""
+    defects = _clean_items(items)
+    made: list[CorrectionNotice] = []
+
+    def record(act: Act) -> None:
+        made.append(
+            CorrectionNotice.objects.create(
+                case=act.case,
+                number=act.facts.notices_issued + 1,
+                items=defects,
+                is_second=is_second_notice(act.row, act.facts),
+                why_not_first=act.event.reason if is_second_notice(act.row, act.facts) else "",
+                issued_by=by.user,
+                issued_at=act.event.at,
+            )
+        )
+
+    _act(
+        case=case,
+        action=Action.ISSUE_CORRECTION_NOTICE,
+        by=by,
+        reason=reason,
+        detail={"defects": defects},
+        expected_version=expected_version,
+        then=record,
+    )
+    return made[0]
+
+
+def case_resubmit(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:
+    def answer(act: Act) -> None:
+        act.case.correction_notices.filter(answered_at=None).update(answered_at=act.event.at)
+
+    return _act(case=case, action=Action.RESUBMIT, by=by, expected_version=expected_version, then=answer).case
+
+
+@dataclass(frozen=True)
+class Deficiency:
+    """容缺: a material the applicant promises to bring later."""
+
+    guide_material_id: int
+    promised_on: dt.date
+
+
+def _create_steps(case: Case) -> None:
+    """多地联办: one step per guide step, each at its organization (the handling one when none is named)."""
+    if case.mode != Mode.JOINT or case.steps.exists():
+        return
+    guide_steps = case.implementation_version.steps.select_related("organization").order_by("position", "id")
+    for position, step in enumerate(guide_steps, start=1):
+        organization = step.organization or case.handling_org
+        CaseStep.objects.create(
+            case=case,
+            position=position,
+            organization=organization,
+            name=f"{organization.short_name or organization.name}：{step.name}",
+            stage=step.stage,
+            time_limit_days=step.time_limit_days,
+        )
+
+
+def case_accept(
+    *,
+    case: Case,
+    by: Actor,
+    with_deficiency: Sequence[Deficiency] = (),
+    expected_version: int | None = None,
+) -> Case:
+    """受理 (or 容缺受理 when materials are promised for later); a 多地联办 case gets its steps."""
+    promises = _deficiencies(case, with_deficiency)
+
+    def accepted(act: Act) -> None:
+        for material, promised_on in promises:
+            CaseMaterial.objects.create(
+                case=act.case,
+                guide_material=material,
+                name=material.name,
+                kind=MaterialKind.DEFICIENCY,
+                promised_on=promised_on,
+                uploaded_by=by.user,
+            )
+        _create_steps(act.case)
+
+    action = Action.ACCEPT_WITH_DEFICIENCY if promises else Action.ACCEPT
+    detail = {"promises": [{"material": m.name, "promised_on": d.isoformat()} for m, d in promises]}
+    return _act(
+        case=case,
+        action=action,
+        by=by,
+        detail=detail if promises else {},
+        expected_version=expected_version,
+        then=accepted,
+    ).case
+
+
+def _deficiencies(case: Case, items: Sequence[Deficiency]) -> list[tuple[GuideMaterial, dt.date]]:
+    found = []
+    materials = {m.pk: m for m in case.implementation_version.materials.all()}
+    today = timezone.localdate()
+    for item in items:
+        material = materials.get(item.guide_material_id)
+        if material is None:
+            raise ValidationFailed.on("with_deficiency", "容缺材料应为本事项办事指南所列材料。")
+        if material.necessity == Necessity.REQUIRED:
+            raise ValidationFailed.on("with_deficiency", f"「{material.name}」是必要材料，不能容缺受理。")
+        if item.promised_on <= today:
+            raise ValidationFailed.on("with_deficiency", f"「{material.name}」的承诺补交日期应晚于今天。")
+        found.append((material, item.promised_on))
+    return found
+
+
+def case_refuse(
+    *, case: Case, by: Actor, reason: str, remedies: str, expected_version: int | None = None
+) -> Case:
+    """不予受理, with the reasons and the applicant's remedies (行政许可法 §32 ¶2: in writing)."""
+    return case_act(
+        case=case,
+        action=Action.REFUSE_ACCEPTANCE,
+        by=by,
+        reason=reason,
+        detail={"remedies": (remedies or "").strip()},
+        expected_version=expected_version,
+    )
+
+
+def case_deem_accepted(*, case: Case) -> Case:
+    """No notice within five working days of receipt: accepted as of the day of receipt (the sweep)."""
+    return case_act(case=case, action=Action.DEEM_ACCEPTED, by=Actor.system())
+
+
+def case_start_review(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:
+    return case_act(case=case, action=Action.START_REVIEW, by=by, expected_version=expected_version)
+
+
+def special_procedure_start(
+    *,
+    case: Case,
+    by: Actor,
+    kind: str,
+    expected_days: int,
+    description: str = "",
+    expected_version: int | None = None,
+) -> SpecialProcedure:
+    """行政许可法 §45: the clock pauses; the applicant is told which procedure and how long it takes."""
+    if kind not in ProcedureKind.values:
+        raise ValidationFailed.on("kind", "请选择特别程序的种类。")
+    if not isinstance(expected_days, int) or not 1 <= expected_days <= 365:
+        raise ValidationFailed.on("expected_days", "所需时间应为1至365个工作日。")
+    made: list[SpecialProcedure] = []
+
+    def started(act: Act) -> None:
+        made.append(
+            SpecialProcedure.objects.create(
+                case=act.case,
+                kind=kind,
+                description=description.strip(),
+                expected_days=expected_days,
+                started_at=act.event.at,
+                started_by=by.user,
+            )
+        )
+
+    label = ProcedureKind(kind).label
+    _act(
+        case=case,
+        action=Action.START_SPECIAL_PROCEDURE,
+        by=by,
+        reason=f"{label}，预计需要{expected_days}个工作日（不计入办理时限）。",
+        detail={"procedure": kind, "expected_days": expected_days, "description": description.strip()},
+        expected_version=expected_version,
+        then=started,
+    )
+    return made[0]
+
+
+def special_procedure_end(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:
+    def ended(act: Act) -> None:
+        act.case.special_procedures.filter(ended_at=None).update(ended_at=act.event.at)
+
+    return _act(
+        case=case, action=Action.END_SPECIAL_PROCEDURE, by=by, expected_version=expected_version, then=ended
+    ).case
+
+
+def case_suspend(*, case: Case, by: Actor, reason: str, expected_version: int | None = None) -> Case:
+    return case_act(case=case, action=Action.SUSPEND, by=by, reason=reason, expected_version=expected_version)
+
+
+def case_resume(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:
+    return case_act(case=case, action=Action.RESUME, by=by, expected_version=expected_version)
+
+
+def case_decide(
+    *,
+    case: Case,
+    by: Actor,
+    approve: bool,
+    reason: str = "",
+    remedies: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """准予 or 不予 (the latter with reasons and remedies, 行政许可法 §38 ¶2)."""
+    if approve:
+        return case_act(
+            case=case, action=Action.APPROVE, by=by, reason=reason, expected_version=expected_version
+        )
+    return case_act(
+        case=case,
+        action=Action.DENY,
+        by=by,
+        reason=reason,
+        detail={"remedies": (remedies or "").strip()},
+        expected_version=expected_version,
+    )
+
+
+def case_deliver(
+    *, case: Case, by: Actor, detail: dict | None = None, expected_version: int | None = None
+) -> Case:
+    return case_act(case=case, action=Action.DELIVER, by=by, detail=detail, expected_version=expected_version)
+
+
+def case_complete(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:
+    return case_act(case=case, action=Action.COMPLETE, by=by, expected_version=expected_version)
+
+
+def case_withdraw(*, case: Case, by: Actor, reason: str = "", expected_version: int | None = None) -> Case:
+    return case_act(
+        case=case, action=Action.WITHDRAW, by=by, reason=reason, expected_version=expected_version
+    )
+
+
+def case_hand_over(
+    *, case: Case, by: Actor, to: User, reason: str, expected_version: int | None = None
+) -> Case:
+    """首问负责: responsibility passes to a named colleague of the organization that holds the case."""
+    holding_org = case.receiving_org_id if case.status == CaseStatus.RECEIVED else case.handling_org_id
+    roles = RECEIVING_ROLES if case.status == CaseStatus.RECEIVED else HANDLER_ROLES
+    if (
+        to is None
+        or not StaffRole.objects.filter(
+            user=to, organization_id=holding_org, role__in=roles, revoked_at=None
+        ).exists()
+    ):
+        raise ValidationFailed.on("recipient", "接手人员应为本件所在单位的在岗工作人员。")
+    if to.pk == case.owner_id:
+        raise ValidationFailed.on("recipient", "接手人员已是本件的负责人。")
+    return case_act(
+        case=case,
+        action=Action.HAND_OVER,
+        by=by,
+        reason=reason,
+        detail={"recipient": str(to)},
+        expected_version=expected_version,
+        recipient=to,
+    )
+
+
+def case_step_finish(
+    *, step: CaseStep, by: Actor, agree: bool, opinion: str = "", expected_version: int | None = None
+) -> CaseStep:
+    """One organization's step of a 多地联办 case is done (agreeing, or objecting with a reason); the next
+    stage's steps start when every step of this one is done."""
+    action = StepAction.AGREE if agree else StepAction.OBJECT
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=step.case_id)
+        if expected_version is not None and case.version != expected_version:
+            raise Conflict("该办件已被他人处理，页面内容已过期，请刷新后再操作。")
+        access.require(by, "case.act", case)
+        step = CaseStep.objects.get(pk=step.pk)
+        if step.organization_id not in by.organization_ids(*HANDLER_ROLES):
+            raise access.ActionRefused("case.act", case, "只有该环节的办理单位可以办结本环节。")
+        row = step_transition(StepStatus(step.status), action, party=Party.HANDLER, reason=opinion)
+        now = timezone.now()
+        step.opinion = opinion.strip()
+        _step_apply(step, row.action, row.to, now=now, by=by.user)
+        steps = list(case.steps.order_by("position"))
+        facts = [StepFact(s.name, s.stage, StepStatus(s.status)) for s in steps]
+        for index in steps_to_activate(facts):
+            _step_apply(steps[index], StepAction.ACTIVATE, StepStatus.ACTIVE, now=now)
+        Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    step.refresh_from_db()
+    return step
