@@ -66,16 +66,20 @@ class Pause:
 @dataclass(frozen=True)
 class Clock:
     """A limit of `limit_days` working days from `started_on` (None: not started yet), with its pauses in
-    the order they happened; only the last may be open. A case has one, each step of it another."""
+    the order they happened; only the last may be open. A case has one, each step of it another.
+
+    Pauses that have ended may also be given as a total, `paused_days` (working days, as `pause_days`
+    returned when each ended), for a store that keeps only the total and the open pause."""
 
     started_on: dt.date | None
     limit_days: int
     pauses: tuple[Pause, ...] = ()
+    paused_days: int = 0
 
     def __post_init__(self):
         object.__setattr__(self, "pauses", tuple(self.pauses))
-        if self.limit_days < 0:
-            raise ValueError(f"a time limit cannot be negative: {self.limit_days}")
+        if self.limit_days < 0 or self.paused_days < 0:
+            raise ValueError(f"a time limit cannot be negative: {self.limit_days}, {self.paused_days}")
         if self.pauses and self.started_on is None:
             raise ValueError("a clock that has not started cannot have paused")
         previous_end = self.started_on
@@ -145,7 +149,7 @@ def _pause_days(pause: Pause, today: dt.date | None, days: WorkingDays) -> int:
 
 
 def _due(clock: Clock, days: WorkingDays, *, today: dt.date | None, with_open: bool) -> dt.date:
-    due = days.add(clock.started_on, clock.limit_days).date
+    due = days.add(clock.started_on, clock.limit_days + clock.paused_days).date
     for pause in clock.pauses:
         if pause.is_open and not with_open:
             break
@@ -187,13 +191,27 @@ def working_days_left(clock: Clock, today: dt.date, *, calendar: WorkingDays | N
     return _left(_due(clock, days, today=today, with_open=True), today, days)
 
 
+def pause_days(clock: Clock, ended_on: dt.date, *, calendar: WorkingDays | None = None) -> int:
+    """The working days the open pause takes when it ends on `ended_on`: those of (start, end], or none
+    when it began on or after the due date. Add them to `Clock.paused_days` where only a total is kept."""
+    pause = clock.open_pause
+    if pause is None:
+        raise ValueError("the clock has no open pause to end")
+    if ended_on < pause.started_on:
+        raise ValueError(f"a pause cannot end ({ended_on}) before it starts ({pause.started_on})")
+    days = _days(calendar)
+    if pause.started_on >= _due(clock, days, today=None, with_open=False):
+        return 0
+    return days.between(pause.started_on, ended_on)
+
+
 # --- Lights ------------------------------------------------------------------------------------------
 
 
 class LightColour(models.TextChoices):
-    GREEN = "green", "绿灯（正常）"
-    YELLOW = "yellow", "黄牌（即将到期）"
-    RED = "red", "红牌（已超期）"
+    GREEN = "green", "绿牌（正常）"
+    YELLOW = "yellow", "黄牌（临近时限）"
+    RED = "red", "红牌（已超时限）"
 
 
 @dataclass(frozen=True)

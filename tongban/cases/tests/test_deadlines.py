@@ -22,6 +22,7 @@ from tongban.cases.deadlines import (
     light_dates,
     notice_period_end,
     notice_period_over,
+    pause_days,
     working_days_left,
 )
 from tongban.catalog.choices import CaseType
@@ -131,6 +132,28 @@ def test_a_case_paused_when_already_over_stays_red():
     assert shown.sentence == "挂起中，时限暂停（暂停前已超期1个工作日）"
 
 
+def test_ended_pauses_kept_as_a_total_count_as_the_pauses_themselves():
+    listed = Clock(D(2026, 9, 21), 10, (Pause(D(2026, 9, 24), D(2026, 10, 9)), Pause(D(2026, 10, 14))))
+    open_ = Clock(D(2026, 9, 21), 10, (Pause(D(2026, 9, 24)),))
+    first = pause_days(open_, D(2026, 10, 9))
+    totalled = Clock(D(2026, 9, 21), 10, (Pause(D(2026, 10, 14)),), paused_days=first)
+
+    assert first == 5
+    assert due_date(totalled) == due_date(listed) == Due(D(2026, 10, 19), False)
+    assert working_days_left(totalled, D(2026, 10, 20)) == working_days_left(listed, D(2026, 10, 20)) == 3
+    assert pause_days(totalled, D(2026, 10, 16)) == 2
+
+
+def test_a_pause_ended_after_the_limit_ran_out_adds_nothing_to_the_total():
+    late = Clock(D(2026, 9, 21), 10, (Pause(D(2026, 10, 12)),))
+
+    assert pause_days(late, D(2026, 10, 20)) == 0
+    with pytest.raises(ValueError):
+        pause_days(SEPT_21_10, D(2026, 10, 20))  # no open pause
+    with pytest.raises(ValueError):
+        pause_days(late, D(2026, 10, 9))  # before it began
+
+
 @pytest.mark.parametrize(
     "pauses",
     [
@@ -195,7 +218,7 @@ def test_the_thresholds_come_from_the_settings(settings):
 
 
 def test_the_label_names_the_card():
-    assert light(MID_AUTUMN_20, D(2026, 10, 30), DEFAULT).label == "红牌（已超期）"
+    assert light(MID_AUTUMN_20, D(2026, 10, 30), DEFAULT).label == "红牌（已超时限）"
 
 
 # --- Unknown years -----------------------------------------------------------------------------------
