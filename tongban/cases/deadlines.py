@@ -69,12 +69,14 @@ class Clock:
     the order they happened; only the last may be open. A case has one, each step of it another.
 
     Pauses that have ended may also be given as a total, `paused_days` (working days, as `pause_days`
-    returned when each ended), for a store that keeps only the total and the open pause."""
+    returned when each ended), for a store that keeps only the total and the open pause. `stopped_on`:
+    the day the clock stopped (a decision, a withdrawal); it is read as of that day from then on."""
 
     started_on: dt.date | None
     limit_days: int
     pauses: tuple[Pause, ...] = ()
     paused_days: int = 0
+    stopped_on: dt.date | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "pauses", tuple(self.pauses))
@@ -87,6 +89,8 @@ class Clock:
             if previous_end is None or pause.started_on < previous_end:
                 raise ValueError(f"pause from {pause.started_on} overlaps or precedes {previous_end}")
             previous_end = pause.ended_on
+        if self.stopped_on is not None and (previous_end is None or self.stopped_on < previous_end):
+            raise ValueError(f"a clock cannot stop on {self.stopped_on}: end its pause first, and after it")
 
     @property
     def open_pause(self) -> Pause | None:
@@ -185,6 +189,7 @@ def working_days_left(clock: Clock, today: dt.date, *, calendar: WorkingDays | N
     if clock.started_on is None:
         return None
     days = _days(calendar)
+    today = min(today, clock.stopped_on or today)
     pause = clock.open_pause
     if pause is not None:
         return _left(_due(clock, days, today=None, with_open=False), pause.started_on, days)
@@ -255,6 +260,7 @@ class Light:
     days_left: int
     due: Due
     paused: bool
+    stopped: bool
     provisional: bool
     sentence: str
 
@@ -267,25 +273,29 @@ def light(
     clock: Clock, today: dt.date, thresholds: Thresholds | None = None, *, calendar: WorkingDays | None = None
 ) -> Light | None:
     """The light of `clock` on `today` (None before it starts). A paused clock keeps the colour it had
-    when the pause began: no days run, so nothing can get later."""
+    when the pause began: no days run, so nothing can get later; a stopped one the colour it had when it
+    stopped (the words then suit a decision: a withdrawn case shows no light)."""
     if clock.started_on is None:
         return None
     days = _days(calendar)
+    today = min(today, clock.stopped_on or today)
     thresholds = thresholds or Thresholds.from_settings()
     due = due_date(clock, today=today, calendar=days)
     left = working_days_left(clock, today, calendar=days) if clock.is_paused else _left(due.date, today, days)
     provisional = due.provisional or (today > due.date and days.spans_unknown_year(due.date, today))
-    sentence = _sentence(left, due.date, clock.open_pause) + (PROVISIONAL_NOTE if provisional else "")
+    sentence = _sentence(left, due.date, clock) + (PROVISIONAL_NOTE if provisional else "")
     colour = thresholds.colour(left, clock.limit_days)
-    return Light(colour, left, due, clock.is_paused, provisional, sentence)
+    return Light(colour, left, due, clock.is_paused, clock.stopped_on is not None, provisional, sentence)
 
 
 def _chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _sentence(left: int, due: dt.date, pause: Pause | None) -> str:
-    if pause is not None:
+def _sentence(left: int, due: dt.date, clock: Clock) -> str:
+    if clock.stopped_on is not None:
+        return f"超过时限{-left}个工作日办结" if left < 0 else "在时限内办结"
+    if (pause := clock.open_pause) is not None:
         expected = f"，预计需{pause.expected_days}个工作日" if pause.expected_days else ""
         if left < 0:
             return f"{pause.what}中，时限暂停{expected}（暂停前已超期{-left}个工作日）"
@@ -330,8 +340,9 @@ def light_dates(
     clock: Clock, thresholds: Thresholds | None = None, *, calendar: WorkingDays | None = None
 ) -> LightDates | None:
     """When `clock`'s light turns yellow and red if it keeps running as now (None before it starts). An
-    open pause is assumed to take its expected days; the dates are to be computed again when it ends."""
-    if clock.started_on is None:
+    open pause is assumed to take its expected days; the dates are to be computed again when it ends.
+    None also once the clock has stopped: its light changes no more."""
+    if clock.started_on is None or clock.stopped_on is not None:
         return None
     days = _days(calendar)
     thresholds = thresholds or Thresholds.from_settings()

@@ -154,6 +154,28 @@ def test_a_pause_ended_after_the_limit_ran_out_adds_nothing_to_the_total():
         pause_days(late, D(2026, 10, 9))  # before it began
 
 
+def test_a_stopped_clock_is_read_as_of_the_day_it_stopped():
+    in_time = light(Clock(D(2026, 9, 25), 20, stopped_on=D(2026, 10, 28)), D(2026, 12, 1), DEFAULT)
+    late = Clock(D(2026, 9, 25), 20, stopped_on=D(2026, 11, 3))
+    shown_late = light(late, D(2026, 12, 1), DEFAULT)
+
+    assert (in_time.colour, in_time.days_left, in_time.stopped) == (LightColour.YELLOW, 1, True)
+    assert in_time.sentence == "在时限内办结"
+    assert (shown_late.colour, shown_late.days_left) == (LightColour.RED, -3)
+    assert shown_late.sentence == "超过时限3个工作日办结"
+    assert working_days_left(late, D(2026, 10, 30)) == -1  # before it stopped: as on that day
+    assert light_dates(late, DEFAULT) is None
+
+
+def test_a_clock_cannot_stop_during_a_pause_or_before_it_ended():
+    with pytest.raises(ValueError):
+        Clock(D(2026, 9, 21), 10, (Pause(D(2026, 9, 24)),), stopped_on=D(2026, 9, 30))
+    with pytest.raises(ValueError):
+        Clock(D(2026, 9, 21), 10, (Pause(D(2026, 9, 24), D(2026, 9, 30)),), stopped_on=D(2026, 9, 29))
+    with pytest.raises(ValueError):
+        Clock(D(2026, 9, 21), 10, stopped_on=D(2026, 9, 20))
+
+
 @pytest.mark.parametrize(
     "pauses",
     [
