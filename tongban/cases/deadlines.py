@@ -15,6 +15,8 @@ Counting, the same as core.calendar (行政许可法 §82 working days; 民法�
 - While a pause is open, the clock stands where it stood on P: the working days left, and so the colour,
   do not change until it ends. The due date shown meanwhile assumes the pause takes the time the applicant
   was told (`expected_days`, §45 书面告知), or the time it has already taken if that is longer.
+- Ended pauses may be listed or kept as a total (`Clock.paused_days`, added up from `pause_days` as each
+  ends); a stopped clock (decision, withdrawal) is read as of the day it stopped.
 - 即办件 (catalog CaseType.IMMEDIATE) are due the day they are accepted when that is a working day and
   before settings.SAME_DAY_CUTOFF, else the next working day (`same_day_due`); as a Clock that is a limit
   of 0 or 1 working day from the day of acceptance.
