@@ -70,6 +70,14 @@ ENVIRONMENT = {
         "16:00",
         "即办件 received after this time of day are due the next working day",
     ),
+    "TONGBAN_DEADLINE_YELLOW_PERCENT": (
+        "20",
+        "a deadline light turns yellow when at most this % of the limit is left",
+    ),
+    "TONGBAN_DEADLINE_YELLOW_DAYS": (
+        "1",
+        "… or when at most this many working days are left (whichever comes first)",
+    ),
     "TONGBAN_SMS_URL": (
         "",
         "SMS gateway (HTTP POST, JSON) for notifications; empty = written to TONGBAN_VAR_DIR/sms",
@@ -362,6 +370,8 @@ LOGGING = logging_config(fmt=env("TONGBAN_LOG_FORMAT", "console"), level=env("TO
 
 # --- Tongban's own settings.
 SAME_DAY_CUTOFF = env("TONGBAN_SAME_DAY_CUTOFF", "16:00")
+DEADLINE_YELLOW_PERCENT = env("TONGBAN_DEADLINE_YELLOW_PERCENT", "20")  # checked by core/checks.py
+DEADLINE_YELLOW_DAYS = env("TONGBAN_DEADLINE_YELLOW_DAYS", "1")
 SMS_URL = env("TONGBAN_SMS_URL")
 SMS_DIR = VAR_DIR / "sms"
 NINJA_PAGINATION_PER_PAGE = 20

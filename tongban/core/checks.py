@@ -117,3 +117,22 @@ def same_day_cutoff_is_a_time(app_configs, **kwargs) -> list:
             id="tongban.E002",
         )
     ]
+
+
+@register()
+def deadline_thresholds_are_numbers(app_configs, **kwargs) -> list:
+    """Always checked: the deadline lights read these at every sweep."""
+    errors = []
+    for name, value, low, high in [
+        ("TONGBAN_DEADLINE_YELLOW_PERCENT", settings.DEADLINE_YELLOW_PERCENT, 0, 100),
+        ("TONGBAN_DEADLINE_YELLOW_DAYS", settings.DEADLINE_YELLOW_DAYS, 0, 365),
+    ]:
+        if not str(value).isdigit() or not low <= int(value) <= high:
+            errors.append(
+                Error(
+                    f"{name}=“{value}”无效。",
+                    hint=f"{name} 应为 {low} 到 {high} 之间的整数。",
+                    id="tongban.E003",
+                )
+            )
+    return errors

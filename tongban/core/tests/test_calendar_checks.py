@@ -14,3 +14,16 @@ def test_a_mistyped_cutoff_is_an_error_naming_the_variable(settings):
         errors = same_day_cutoff_is_a_time(None)
         assert [e.id for e in errors] == ["tongban.E002"], value
         assert "TONGBAN_SAME_DAY_CUTOFF" in errors[0].hint
+
+
+def test_deadline_thresholds_must_be_whole_numbers_in_range(settings):
+    from tongban.core.checks import deadline_thresholds_are_numbers
+
+    settings.DEADLINE_YELLOW_PERCENT, settings.DEADLINE_YELLOW_DAYS = "20", "1"
+    assert deadline_thresholds_are_numbers(None) == []
+    settings.DEADLINE_YELLOW_PERCENT, settings.DEADLINE_YELLOW_DAYS = "120", "-1"
+    errors = deadline_thresholds_are_numbers(None)
+    assert [e.msg for e in errors] == [
+        "TONGBAN_DEADLINE_YELLOW_PERCENT=“120”无效。",
+        "TONGBAN_DEADLINE_YELLOW_DAYS=“-1”无效。",
+    ]
