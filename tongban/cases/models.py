@@ -9,7 +9,8 @@ lock, so of two acts on one case the second sees the first's result and is refus
 `version` counts the changes; a form or API client that sends the version it saw gets a conflict when
 the case moved in between (a stale page), even when the same action would still be allowed.
 
-Deadline fields are stored here and computed by deadlines.py (clock start, pauses, due date, light).
+Deadline fields are facts (clock start, pauses, stop) and what deadlines.py computed from them at the
+last change (due date, light, and the days the light turns yellow and red, for the sweep).
 """
 
 from django.conf import settings
@@ -107,11 +108,14 @@ class Case(models.Model):
     statutory_days = models.PositiveSmallIntegerField("法定办结时限（工作日）")
     clock_started_on = models.DateField("计时起始日", null=True, blank=True)
     paused_since = models.DateField("暂停计时起始日", null=True, blank=True)
+    pause_expected_days = models.PositiveSmallIntegerField("本次暂停预计工作日", null=True, blank=True)
     paused_days = models.PositiveIntegerField("已暂停工作日数", default=0)
     clock_stopped_on = models.DateField("停止计时日", null=True, blank=True)
     due_on = models.DateField("办结期限", null=True, blank=True)
     due_provisional = models.BooleanField("期限待定（节假日未公布）", default=False)
     light = models.CharField("红黄牌", max_length=10, choices=Light.choices, blank=True)
+    yellow_on = models.DateField("转黄牌日", null=True, blank=True)
+    red_on = models.DateField("转红牌日", null=True, blank=True)
     version = models.PositiveIntegerField("修改次数", default=1)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -124,6 +128,8 @@ class Case(models.Model):
             models.Index(fields=["handling_org", "status"], name="case_handling_status_idx"),
             models.Index(fields=["receiving_org", "status"], name="case_receiving_status_idx"),
             models.Index(fields=["status", "due_on"], name="case_status_due_idx"),
+            models.Index(fields=["yellow_on"], name="case_yellow_on_idx"),
+            models.Index(fields=["red_on"], name="case_red_on_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -238,6 +244,8 @@ class CaseStep(models.Model):
     due_on = models.DateField("环节期限", null=True, blank=True)
     due_provisional = models.BooleanField("期限待定", default=False)
     light = models.CharField("红黄牌", max_length=10, choices=Light.choices, blank=True)
+    yellow_on = models.DateField("转黄牌日", null=True, blank=True)
+    red_on = models.DateField("转红牌日", null=True, blank=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     finished_by = models.ForeignKey(

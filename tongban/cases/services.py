@@ -13,8 +13,9 @@ Two acts on one case at once: the second waits for the first's row lock, then re
 is refused by the table (409). A client that sends `expected_version` (the version it showed) is told
 of a conflict when the case changed in between, even if the act would still be allowed.
 
-Deadlines: the clock facts (start day, pauses, stop day) are stored here; the due date and the light are
-computed by deadlines.py (not wired yet: `due_on`/`light` stay empty until it is).
+Deadlines: the clock facts (start day, pauses, stop day) are stored on the case and its steps; the due
+date, the light and the days it turns yellow and red are computed by deadlines.py at every change
+(`deadline_refresh`), and again by the sweep as days pass.
 """
 
 import datetime as dt
@@ -30,7 +31,6 @@ from tongban.catalog.choices import Mode, Necessity, VersionStatus
 from tongban.catalog.models import GuideMaterial, ImplementationVersion
 from tongban.catalog.selectors import reach_for
 from tongban.core.audit import AuditObject, audit_record
-from tongban.core.calendar import add_working_days, working_days_between
 from tongban.core.choices import Channel
 from tongban.core.errors import Conflict, ValidationFailed
 from tongban.identity import access
@@ -42,6 +42,7 @@ from tongban.notifications.choices import DeliveryChannel
 from tongban.notifications.services import notify
 from tongban.regions.models import Window
 
+from . import deadlines
 from .choices import Action, CaseStatus, ClockEffect, Party, StepAction, StepStatus
 from .models import (
     Case,
@@ -58,7 +59,6 @@ from .numbers import case_number_make
 from .rules import HANDLER_ROLES, RECEIVING_ROLES, party_of
 from .step_workflow import step_moves, step_transition, steps_to_activate
 from .workflow import (
-    ACCEPTANCE_NOTICE_DAYS,
     TERMINAL_STATUSES,
     CaseFacts,
     Need,
@@ -155,7 +155,8 @@ def _act(
         _require_needs(row, detail, recipient)
         now = timezone.now()
         from_status = locked.status
-        _apply(locked, row, by=by, party=party, now=now, recipient=recipient)
+        expected_days = detail.get("expected_days") if row.clock == ClockEffect.PAUSE else None
+        _apply(locked, row, by=by, party=party, now=now, recipient=recipient, expected_days=expected_days)
         event = _event(
             locked, row, from_status=from_status, by=by, party=party, reason=reason, detail=detail, at=now
         )
@@ -190,9 +191,56 @@ def notice_period_over(case: Case, today: dt.date | None = None) -> bool:
     """行政许可法 §32(四): the fifth working day after the last receipt of materials has ended."""
     if case.received_at is None:
         return False
-    today = today or timezone.localdate()
     received = timezone.localtime(case.received_at).date()
-    return add_working_days(received, ACCEPTANCE_NOTICE_DAYS).date < today
+    return deadlines.notice_period_over(received, today or timezone.localdate())
+
+
+# --- Deadlines (computed by deadlines.py from the facts stored here) -----------------------------------
+
+
+def case_clock(case: Case) -> deadlines.Clock:
+    pauses = ()
+    if case.paused_since is not None:
+        pauses = (deadlines.Pause(case.paused_since, expected_days=case.pause_expected_days),)
+    return deadlines.Clock(
+        started_on=case.clock_started_on,
+        limit_days=case.promised_days,
+        pauses=pauses,
+        paused_days=case.paused_days,
+        stopped_on=case.clock_stopped_on,
+    )
+
+
+def step_clock(step: CaseStep) -> deadlines.Clock:
+    pauses = (deadlines.Pause(step.paused_since),) if step.paused_since is not None else ()
+    stopped = timezone.localdate(step.finished_at) if step.finished_at is not None else None
+    return deadlines.Clock(
+        started_on=step.started_on,
+        limit_days=step.time_limit_days,
+        pauses=pauses,
+        paused_days=step.paused_days,
+        stopped_on=stopped,
+    )
+
+
+def deadline_refresh(obj: Case | CaseStep, clock: deadlines.Clock, today: dt.date) -> None:
+    """Store what the clock gives today (the caller saves): due date, light, yellow and red days."""
+    light = deadlines.light(clock, today)
+    dates = deadlines.light_dates(clock) if clock.stopped_on is None else None
+    obj.due_on = light.due.date if light else None
+    obj.due_provisional = light.provisional if light else False
+    ended_without_result = obj.status in (CaseStatus.WITHDRAWN, StepStatus.CANCELLED)
+    obj.light = light.colour if light is not None and not ended_without_result else ""
+    obj.yellow_on = dates.yellow_on if dates else None
+    obj.red_on = dates.red_on if dates else None
+
+
+def _end_pause(obj, clock: deadlines.Clock, today: dt.date) -> None:
+    if obj.paused_since is not None:
+        obj.paused_days += deadlines.pause_days(clock, today)
+        obj.paused_since = None
+        if isinstance(obj, Case):
+            obj.pause_expected_days = None
 
 
 def _require_needs(row: Transition, detail: dict[str, Any], recipient: User | None) -> None:
@@ -208,7 +256,16 @@ def _require_needs(row: Transition, detail: dict[str, Any], recipient: User | No
         raise ValidationFailed.on("recipient", "请选择接手的工作人员。")
 
 
-def _apply(case: Case, row: Transition, *, by: Actor, party: Party, now, recipient: User | None) -> None:
+def _apply(
+    case: Case,
+    row: Transition,
+    *,
+    by: Actor,
+    party: Party,
+    now,
+    recipient: User | None,
+    expected_days: int | None = None,
+) -> None:
     today = timezone.localdate(now)
     case.status = row.to
     if row.decision is not None:
@@ -223,26 +280,29 @@ def _apply(case: Case, row: Transition, *, by: Actor, party: Party, now, recipie
     if row.receipt:
         case.received_at = now
     if row.clock == ClockEffect.START:
-        start = timezone.localtime(case.received_at).date() if row.clock_from_receipt else today
-        case.clock_started_on, case.accepted_at = start, now
+        start = case.received_at if row.clock_from_receipt else now
+        limits = deadlines.case_limits(
+            case_type=case.case_type,
+            accepted_at=start,
+            promised_days=case.promised_days,
+            statutory_days=case.statutory_days,
+        )
+        case.clock_started_on, case.accepted_at = limits.promised.started_on, now
+        case.promised_days = limits.promised.limit_days  # 即办件: 0 or 1 (the cut-off)
     elif row.clock == ClockEffect.PAUSE:
-        case.paused_since = today
+        case.paused_since, case.pause_expected_days = today, expected_days
     elif row.clock == ClockEffect.RESUME:
-        _end_pause(case, today)
+        _end_pause(case, case_clock(case), today)
     elif row.clock == ClockEffect.STOP:
-        _end_pause(case, today)
+        _end_pause(case, case_clock(case), today)
         case.clock_stopped_on = today
+    if row.clock != ClockEffect.NONE:
+        deadline_refresh(case, case_clock(case), today)
     if row.to in TERMINAL_STATUSES:
         case.closed_at = now
     case.version = F("version") + 1
     case.save()
     case.refresh_from_db(fields=["version"])
-
-
-def _end_pause(obj, today: dt.date) -> None:
-    if obj.paused_since is not None:
-        obj.paused_days += max(working_days_between(obj.paused_since, today), 0)
-        obj.paused_since = None
 
 
 def _event(case, row, *, from_status, by: Actor, party: Party, reason: str, detail, at) -> CaseEvent:
@@ -295,10 +355,13 @@ def _step_apply(step: CaseStep, action: StepAction, to: StepStatus, *, now, by: 
     elif action == StepAction.PAUSE:
         step.paused_since = today
     elif action == StepAction.RESUME:
-        _end_pause(step, today)
+        _end_pause(step, step_clock(step), today)
     else:  # agree, object, cancel
-        _end_pause(step, today)
+        if step.started_on is not None:
+            _end_pause(step, step_clock(step), today)
         step.finished_at, step.finished_by = now, by
+    if step.started_on is not None:
+        deadline_refresh(step, step_clock(step), today)
     step.save()
 
 

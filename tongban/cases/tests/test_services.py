@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tongban.catalog.choices import Mode
+from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict, ValidationFailed
 from tongban.core.models import AuditEntry
 from tongban.identity.access import Actor
@@ -451,3 +452,42 @@ def test_withdrawing_a_joint_case_cancels_its_open_steps(circle):
         "cancelled",
     ]
     assert case.clock_stopped_on == timezone.localdate()
+
+
+# --- Deadlines ----------------------------------------------------------------------------------------
+
+
+def test_acceptance_starts_the_clock_and_stores_the_due_date_and_the_light(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+
+    case = case_accept(case=case, by=circle.actor(circle.reviewer))
+
+    today = timezone.localdate()
+    due = add_working_days(today, case.promised_days)
+    assert (case.clock_started_on, case.due_on, case.due_provisional) == (today, due.date, due.provisional)
+    assert case.light in ("green", "yellow")
+    assert case.red_on == due.date + dt.timedelta(days=1)
+    assert case.yellow_on is not None and case.yellow_on <= due.date
+
+
+def test_a_special_procedure_keeps_the_expected_days_for_the_due_date(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    reviewer = circle.actor(circle.reviewer)
+    case = case_accept(case=case, by=reviewer)
+    case = case_act(case=case, action=Action.START_REVIEW, by=reviewer)
+    due_before = case.due_on
+
+    special_procedure_start(case=case, by=reviewer, kind="testing", expected_days=5)
+
+    case.refresh_from_db()
+    assert (case.paused_since, case.pause_expected_days) == (timezone.localdate(), 5)
+    assert case.due_on == add_working_days(due_before, 5).date
+
+
+def test_a_withdrawn_case_stops_its_clock_and_shows_no_light(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    case = case_accept(case=case, by=circle.actor(circle.reviewer))
+
+    case = case_act(case=case, action=Action.WITHDRAW, by=circle.actor(circle.applicant))
+
+    assert (case.clock_stopped_on, case.light, case.red_on) == (timezone.localdate(), "", None)
