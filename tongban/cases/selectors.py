@@ -1,5 +1,8 @@
 """Reads of cases, scoped to who may see them (the same rules as rules.may_view, as one query)."""
 
+import datetime as dt
+from collections.abc import Iterator
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -8,9 +11,12 @@ from tongban.identity.access import AccessDenied, Actor
 from tongban.identity.choices import Role
 from tongban.identity.models import CompanyOperator, Mandate
 
+from .choices import CaseStatus
 from .models import Case, CaseEvent, CaseStep
 from .numbers import case_number_normalize
-from .rules import CASE_STAFF
+from .rules import CASE_STAFF, parties_of
+from .services import case_facts, notice_period_over
+from .workflow import ACCEPTANCE_NOTICE_DAYS, Transition, actions_available
 
 _RELATED = (
     "service_item",
@@ -87,3 +93,27 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
 
 def case_steps(case: Case) -> QuerySet[CaseStep]:
     return CaseStep.objects.filter(case=case).select_related("organization").order_by("position")
+
+
+def case_actions(actor: Actor, case: Case) -> tuple[Transition, ...]:
+    """The moves the actor may take on the case now, in table order, each once (the buttons of a page).
+    Rows whose party the actor holds in several capacities appear once."""
+    parties = parties_of(actor, case)
+    if not parties:
+        return ()
+    facts = case_facts(case)
+    seen: dict[str, Transition] = {}
+    for party in parties:
+        for row in actions_available(case.status, party=party, mode=case.mode, facts=facts):
+            seen.setdefault(row.action, row)
+    return tuple(seen.values())
+
+
+def cases_deemable(today: dt.date | None = None) -> Iterator[Case]:
+    """Submitted cases whose notice period is over (the sweep deems them accepted). Working days are at
+    least as long as calendar days, so the query keeps only receipts older than the period in calendar
+    days and the calendar decides the rest."""
+    today = today or timezone.localdate()
+    cutoff = timezone.now() - dt.timedelta(days=ACCEPTANCE_NOTICE_DAYS)
+    candidates = Case.objects.filter(status=CaseStatus.SUBMITTED, received_at__lt=cutoff).order_by("pk")
+    return (case for case in candidates.iterator() if notice_period_over(case, today))

@@ -17,7 +17,7 @@ from tongban.identity.tests.factories import PersonFactory, StaffRoleFactory
 from ..choices import Action, CaseStatus, Party
 from ..models import Case
 from ..rules import party_of
-from ..selectors import case_get, case_timeline, cases_visible
+from ..selectors import case_actions, case_get, case_timeline, cases_deemable, cases_visible
 from ..services import case_act
 from .factories import CaseFactory, Circle, add_steps, make_circle
 
@@ -177,3 +177,29 @@ def test_the_list_takes_a_fixed_number_of_queries(circle, django_assert_max_num_
         ]
 
     assert len(rows) == 5
+
+
+def test_the_actions_offered_are_those_of_the_actors_capacities(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+
+    handler = [row.action for row in case_actions(actor_for(circle.reviewer), case)]
+    applicant = [row.action for row in case_actions(actor_for(circle.applicant), case)]
+    stranger = case_actions(actor_for(circle.other_city_clerk), case)
+
+    assert handler == [
+        Action.ACCEPT,
+        Action.ACCEPT_WITH_DEFICIENCY,
+        Action.ISSUE_CORRECTION_NOTICE,
+        Action.REFUSE_ACCEPTANCE,
+        Action.HAND_OVER,
+    ]
+    assert applicant == [Action.WITHDRAW]
+    assert stranger == ()
+
+
+def test_only_cases_past_the_notice_period_are_deemable(circle):
+    old = CaseFactory.for_circle(circle, received_at=timezone.now() - dt.timedelta(days=30))
+    CaseFactory.for_circle(circle)  # received now
+    CaseFactory.for_circle(circle, status=CaseStatus.CORRECTION_REQUIRED, received_at=old.received_at)
+
+    assert list(cases_deemable()) == [old]
