@@ -7,7 +7,8 @@ organization of any of its steps, supervisors whose regions contain the receivin
 organization's region, and platform admins. Everyone else is told the case does not exist (404).
 
 Acting (`case.act`) needs a party (`party_of`); which action the party may take is the workflow table's
-business, not this module's. Platform admins and chief service officers see but do not act.
+business, not this module's. Platform admins and chief service officers see but do not act; staff of a
+step's organization see the case and finish their own step (services.case_step_finish), nothing more.
 
 selectors.cases_visible() applies the same rules as a query; test_access.py holds the two together.
 """
@@ -105,8 +106,7 @@ def parties_of(actor: Actor, case: Case) -> list[Party]:
     found = []
     if is_applicant(actor, case) or is_mandated_agent(actor, case) or is_helper_for_applicant(actor, case):
         found.append(Party.APPLICANT)
-    handler_orgs = actor.organization_ids(*HANDLER_ROLES)
-    if handler_orgs and (case.handling_org_id in handler_orgs or handler_orgs & step_org_ids(case)):
+    if case.handling_org_id in actor.organization_ids(*HANDLER_ROLES):
         found.append(Party.HANDLER)
     if case.receiving_org_id != case.handling_org_id and case.receiving_org_id in actor.organization_ids(
         *RECEIVING_ROLES

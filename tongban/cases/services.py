@@ -849,7 +849,7 @@ def case_step_finish(
         case = Case.objects.select_for_update().get(pk=step.case_id)
         if expected_version is not None and case.version != expected_version:
             raise Conflict("该办件已被他人处理，页面内容已过期，请刷新后再操作。")
-        access.require(by, "case.act", case)
+        access.require(by, "case.view", case)
         step = CaseStep.objects.get(pk=step.pk)
         if step.organization_id not in by.organization_ids(*HANDLER_ROLES):
             raise access.ActionRefused("case.act", case, "只有该环节的办理单位可以办结本环节。")
@@ -862,5 +862,11 @@ def case_step_finish(
         for index in steps_to_activate(facts):
             _step_apply(steps[index], StepAction.ACTIVATE, StepStatus.ACTIVE, now=now)
         Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+        audit_record(
+            action=f"case.step_{action}",
+            context=by.audit_context(),
+            obj=AuditObject.of(case),
+            detail={"step": step.name, "opinion": step.opinion},
+        )
     step.refresh_from_db()
     return step

@@ -10,7 +10,7 @@ from tongban.catalog.choices import Mode
 from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict, ValidationFailed
 from tongban.core.models import AuditEntry
-from tongban.identity.access import Actor
+from tongban.identity.access import ActionRefused, Actor
 from tongban.notifications.models import Notification
 
 from ..choices import Action, CaseStatus, Decision, Party, StepStatus
@@ -491,3 +491,20 @@ def test_a_withdrawn_case_stops_its_clock_and_shows_no_light(circle):
     case = case_act(case=case, action=Action.WITHDRAW, by=circle.actor(circle.applicant))
 
     assert (case.clock_stopped_on, case.light, case.red_on) == (timezone.localdate(), "", None)
+
+
+def test_only_the_steps_own_organization_finishes_it_and_a_refusal_changes_nothing(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW, mode=Mode.JOINT)
+    (step,) = add_steps(case, StepStatus.ACTIVE)
+    step.organization = circle.receiving_org
+    step.save()
+    before = snapshot(case)
+
+    with pytest.raises(ActionRefused):
+        case_step_finish(step=step, by=circle.actor(circle.reviewer), agree=True, opinion="同意")
+    assert snapshot(case) == before
+
+    with pytest.raises(ValidationFailed) as caught:
+        case_step_finish(step=step, by=circle.actor(circle.clerk), agree=False)
+    assert caught.value.errors[0].field == "reason"
+    assert snapshot(case) == before
