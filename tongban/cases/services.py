@@ -19,6 +19,8 @@ date, the light and the days it turns yellow and red are computed by deadlines.p
 """
 
 import datetime as dt
+import hashlib
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +58,7 @@ from .models import (
     SpecialProcedure,
 )
 from .numbers import case_number_make
-from .rules import HANDLER_ROLES, RECEIVING_ROLES, party_of
+from .rules import HANDLER_ROLES, RECEIVING_ROLES, parties_of, party_of
 from .step_workflow import step_moves, step_transition, steps_to_activate
 from .workflow import (
     TERMINAL_STATUSES,
@@ -65,6 +67,7 @@ from .workflow import (
     Owner,
     StepFact,
     Transition,
+    TransitionRefused,
     is_second_notice,
     transition,
 )
@@ -870,3 +873,105 @@ def case_step_finish(
         )
     step.refresh_from_db()
     return step
+
+
+# --- Materials -------------------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# What a file is, from its first bytes (never from its name or the browser's word for it).
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+# Who adds materials when: the applicant before submitting and while correcting; the window's clerk
+# while the case is at the window (scans of what the applicant brought).
+_MATERIAL_WINDOWS = {
+    Party.APPLICANT: {CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUIRED},
+    Party.RECEIVING_CLERK: {CaseStatus.RECEIVED, CaseStatus.CORRECTION_REQUIRED},
+}
+
+
+def _sniff(head: bytes) -> tuple[str, str]:
+    for signature, content_type, extension in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type, extension
+    raise ValidationFailed.on("file", "只能上传PDF、JPG或PNG格式的文件。")
+
+
+def _material_target(
+    case: Case, by: Actor, guide_material_id: int | None
+) -> tuple[Case, GuideMaterial | None]:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    access.require(by, "case.act", locked)
+    party = next((p for p in _MATERIAL_WINDOWS if p in parties_of(by, locked)), None)
+    if party is None or locked.status not in _MATERIAL_WINDOWS[party]:
+        raise TransitionRefused(f"办件当前状态为「{CaseStatus(locked.status).label}」，不能补充材料。")
+    material = None
+    if guide_material_id is not None:
+        material = locked.implementation_version.materials.filter(pk=guide_material_id).first()
+        if material is None:
+            raise ValidationFailed.on("guide_material", "该材料不是本事项办事指南所列材料。")
+    return locked, material
+
+
+def case_material_upload(
+    *, case: Case, by: Actor, file, guide_material_id: int | None = None, name: str = ""
+) -> CaseMaterial:
+    """A scanned or photographed material: PDF, JPG or PNG by its content, at most 20 MB, with its
+    SHA-256 so that the handling city can tell it is what the applicant gave."""
+    size = getattr(file, "size", 0) or 0
+    if size <= 0:
+        raise ValidationFailed.on("file", "请选择要上传的文件。")
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationFailed.on("file", f"文件不能超过{MAX_UPLOAD_BYTES // 1024 // 1024}MB。")
+    file.seek(0)
+    content_type, extension = _sniff(file.read(16))
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    with transaction.atomic():
+        locked, material = _material_target(case, by, guide_material_id)
+        title = (material.name if material else name).strip()
+        if not title:
+            raise ValidationFailed.on("name", "请填写材料名称。")
+        row = CaseMaterial(
+            case=locked,
+            guide_material=material,
+            name=title[:200],
+            kind=MaterialKind.UPLOAD,
+            content_type=content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=by.user,
+        )
+        row.file.save(f"{locked.number}-{uuid.uuid4().hex}.{extension}", file, save=False)
+        try:
+            row.save()
+        except Exception:
+            row.file.delete(save=False)
+            raise
+    return row
+
+
+def case_material_license(
+    *, case: Case, by: Actor, guide_material_id: int, license_reference: str
+) -> CaseMaterial:
+    """A material given by the number of an electronic license the guide accepts in its place."""
+    reference = (license_reference or "").strip()
+    if not reference or len(reference) > 100:
+        raise ValidationFailed.on("license_reference", "请填写电子证照编号（不超过100个字符）。")
+    with transaction.atomic():
+        locked, material = _material_target(case, by, guide_material_id)
+        if material is None or not material.license_type_code:
+            raise ValidationFailed.on("guide_material", "该材料不能以电子证照代替。")
+        return CaseMaterial.objects.create(
+            case=locked,
+            guide_material=material,
+            name=material.name,
+            kind=MaterialKind.LICENSE,
+            license_reference=reference,
+            uploaded_by=by.user,
+        )

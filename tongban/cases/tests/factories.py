@@ -77,7 +77,12 @@ def make_circle(*, steps: int = 2) -> Circle:
     rows = GuideRows(
         materials=[
             {"name": "身份证", "necessity": Necessity.REQUIRED},
-            {"name": "居住证明", "necessity": Necessity.DEFERRABLE},
+            {
+                "name": "居住证明",
+                "necessity": Necessity.DEFERRABLE,
+                "license_type_code": "11100000000000001X",
+                "license_type_name": "居住证",
+            },
         ],
         steps=[
             {"name": f"环节{i}", "time_limit_days": 2, "stage": i, "organization": (handling, partner)[i % 2]}
