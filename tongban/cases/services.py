@@ -55,6 +55,9 @@ from .models import (
     CorrectionNotice,
     MaterialKind,
     ProcedureKind,
+    Shipment,
+    ShipmentPurpose,
+    ShipmentStatus,
     SpecialProcedure,
 )
 from .numbers import case_number_make
@@ -975,3 +978,75 @@ def case_material_license(
             license_reference=reference,
             uploaded_by=by.user,
         )
+
+
+# --- Shipments (寄递) ---------------------------------------------------------------------------------
+
+# Who sends what: the window sends materials and originals on; the handling organization sends results.
+_SENDERS = {
+    ShipmentPurpose.MATERIALS_TO_HANDLER: Party.RECEIVING_CLERK,
+    ShipmentPurpose.ORIGINALS_TO_ARCHIVE: Party.RECEIVING_CLERK,
+    ShipmentPurpose.RESULT_TO_APPLICANT: Party.HANDLER,
+    ShipmentPurpose.RESULT_TO_WINDOW: Party.HANDLER,
+}
+_SHIPMENT_MOVES = {
+    ShipmentStatus.CREATED: {ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED},
+    ShipmentStatus.IN_TRANSIT: {ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED},
+}
+
+
+def shipment_create(*, case: Case, by: Actor, purpose: str, carrier: str, tracking_number: str) -> Shipment:
+    """A parcel of the case, registered by the side that sends it."""
+    if purpose not in ShipmentPurpose.values:
+        raise ValidationFailed.on("purpose", "请选择寄递用途。")
+    carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+    if not carrier or len(carrier) > 60:
+        raise ValidationFailed.on("carrier", "请填写寄递企业（不超过60个字）。")
+    if not tracking_number or len(tracking_number) > 60:
+        raise ValidationFailed.on("tracking_number", "请填写运单号（不超过60个字符）。")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        access.require(by, "case.act", locked)
+        if _SENDERS[purpose] not in parties_of(by, locked):
+            raise access.ActionRefused("case.act", locked, "该寄递应由寄出方登记。")
+        if Shipment.objects.filter(carrier=carrier, tracking_number=tracking_number).exists():
+            raise ValidationFailed.on("tracking_number", "该运单号已登记。")
+        now = timezone.now()
+        shipment = Shipment.objects.create(
+            case=locked,
+            purpose=purpose,
+            carrier=carrier,
+            tracking_number=tracking_number,
+            events=[{"at": now.isoformat(), "status": ShipmentStatus.CREATED, "text": "已登记"}],
+            created_by=by.user,
+        )
+        audit_record(
+            action="case.shipment_create",
+            context=by.audit_context(),
+            obj=AuditObject.of(locked),
+            detail={"purpose": purpose, "carrier": carrier, "tracking_number": tracking_number},
+        )
+    return shipment
+
+
+def shipment_update(*, shipment: Shipment, by: Actor, status: str, text: str = "") -> Shipment:
+    """A step of the parcel's journey, reported by staff of either side of the case."""
+    if status not in ShipmentStatus.values:
+        raise ValidationFailed.on("status", "请选择寄递状态。")
+    with transaction.atomic():
+        locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        case = locked.case
+        access.require(by, "case.act", case)
+        if not set(parties_of(by, case)) & {Party.HANDLER, Party.RECEIVING_CLERK}:
+            raise access.ActionRefused("case.act", case, "只有收件地或办理地工作人员可以更新寄递状态。")
+        if status not in _SHIPMENT_MOVES.get(locked.status, set()):
+            raise TransitionRefused(
+                f"寄递当前状态为「{ShipmentStatus(locked.status).label}」，不能改为「{ShipmentStatus(status).label}」。"
+            )
+        locked.status = status
+        locked.events = [
+            *locked.events,
+            {"at": timezone.now().isoformat(), "status": status, "text": (text or "").strip()[:200]},
+        ]
+        locked.save(update_fields=["status", "events", "updated_at"])
+    return locked
