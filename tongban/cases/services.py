@@ -23,6 +23,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -30,11 +31,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from tongban.catalog.choices import Mode, Necessity, VersionStatus
+from tongban.catalog.formdef import build_form_class, parse_definition
 from tongban.catalog.models import GuideMaterial, ImplementationVersion
 from tongban.catalog.selectors import reach_for
 from tongban.core.audit import AuditObject, audit_record
 from tongban.core.choices import Channel
-from tongban.core.errors import Conflict, ValidationFailed
+from tongban.core.errors import Conflict, FieldError, ValidationFailed
 from tongban.identity import access
 from tongban.identity.access import Actor
 from tongban.identity.models import StaffRole, User
@@ -159,6 +161,8 @@ def _act(
         facts = case_facts(locked)
         row = transition(locked.status, action, party=party, mode=locked.mode, facts=facts, reason=reason)
         _require_needs(row, detail, recipient)
+        if row.receipt:  # materials reach the government: with a complete, valid application form
+            locked.form_data = form_data_clean(locked.implementation_version, locked.form_data)
         now = timezone.now()
         from_status = locked.status
         expected_days = detail.get("expected_days") if row.clock == ClockEffect.PAUSE else None
@@ -546,6 +550,7 @@ def case_receive_at_window(
         raise ValidationFailed.on("consent", "请先由申请人签署服务同意书。")
     if applicant.kind not in ("person", "company"):
         raise ValidationFailed.on("applicant", "申请人应为个人或法人账号。")
+    form_data = form_data_clean(version, form_data or {})
     now = timezone.now()
     with transaction.atomic():
         return _create(
@@ -568,7 +573,44 @@ def case_receive_at_window(
 # --- The acts --------------------------------------------------------------------------------------
 
 
+def form_data_clean(version: ImplementationVersion, data: dict[str, Any]) -> dict[str, Any]:
+    """The application form's data as the version's form definition cleans it, or ValidationFailed
+    naming each wrong field as `form_data.<key>` with the form's Chinese message."""
+    form = build_form_class(parse_definition(version.form_schema))(data=data or {})
+    if form.is_valid():
+        return {key: _jsonable(value) for key, value in form.cleaned_data.items()}
+    errors = [FieldError(f"form_data.{key}", messages[0]) for key, messages in form.errors.items()]
+    raise ValidationFailed(message=f"申请表填写有误：{errors[0].message}", errors=errors)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def case_form_save(*, case: Case, by: Actor, form_data: dict[str, Any]) -> Case:
+    """Keep the form as filled so far (a draft may be incomplete; submitting checks it)."""
+    if not isinstance(form_data, dict):
+        raise ValidationFailed.on("form_data", "申请表内容格式有误。")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        access.require(by, "case.act", locked)
+        party = next((p for p in _MATERIAL_WINDOWS if p in parties_of(by, locked)), None)
+        if party is None or locked.status not in _MATERIAL_WINDOWS[party]:
+            raise TransitionRefused(f"办件当前状态为「{CaseStatus(locked.status).label}」，不能修改申请表。")
+        locked.form_data = form_data
+        locked.version = F("version") + 1
+        locked.save(update_fields=["form_data", "version", "updated_at"])
+    case.refresh_from_db()
+    return case
+
+
 def case_submit(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:
+    """提交: the form must be complete and valid by the guide version's form definition (case_act
+    checks it on every receipt of materials)."""
     return case_act(case=case, action=Action.SUBMIT, by=by, expected_version=expected_version)
 
 

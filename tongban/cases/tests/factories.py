@@ -67,7 +67,16 @@ class Circle:
         return actor_for(user, **kwargs)
 
 
-def make_circle(*, steps: int = 2) -> Circle:
+FORM = {
+    "schema": 1,
+    "fields": [
+        {"key": "purpose", "label": "申请事由", "type": "text", "max_length": 50},
+        {"key": "start_on", "label": "开始日期", "type": "date", "required": False},
+    ],
+}
+
+
+def make_circle(*, steps: int = 2, form: dict | None = None) -> Circle:
     wh, ez = wuhan(), ezhou()
     handling = OrganizationFactory(region=wh, name="武汉市人力资源和社会保障局")
     receiving = OrganizationFactory(region=ez, name="鄂州市政务服务和大数据管理局")
@@ -89,7 +98,8 @@ def make_circle(*, steps: int = 2) -> Circle:
             for i in range(1, steps + 1)
         ],
     )
-    implementation = published_implementation(organization=handling, rows=rows, **guide_values())
+    guide = guide_values(form_schema=form) if form else guide_values()
+    implementation = published_implementation(organization=handling, rows=rows, **guide)
     for mode in (Mode.PROXY, Mode.JOINT):
         Availability.objects.create(implementation=implementation, mode=mode, window=window)
     other = OrganizationFactory(region=CityFactory(name="黄石市"))
