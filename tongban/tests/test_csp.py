@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tongban.cases.tests.factories import case_of
 from tongban.catalog.choices import Mode
 from tongban.catalog.models import Agreement, AgreementItem, AgreementParty, TongbanBatch
 from tongban.catalog.services import availability_add
@@ -113,6 +114,7 @@ def sample() -> Sample:
     platform_admin = UserFactory(kind=AccountKind.STAFF, is_staff=True, is_superuser=True)
     StaffRoleFactory(user=platform_admin, organization=organization, role=Role.PLATFORM_ADMIN)
     message = notify(recipient=citizen.user, kind="test.sample", title="测试消息", body="", dedupe_key="csp")
+    case_of(implementation, citizen.user)
     token = token_generate()
     ApiToken.objects.create(
         name="测试自助终端", organization=organization, prefix=token[:8], token_hash=token_digest(token)

@@ -173,3 +173,20 @@ def add_steps(case: Case, *statuses) -> list[CaseStep]:
         )
         for i, status in enumerate(statuses, start=1)
     ]
+
+
+def case_of(implementation: Implementation, applicant: User, **kwargs) -> Case:
+    """A submitted online case of the implementation (for tests elsewhere that need any case)."""
+    version = implementation.current
+    values = {
+        "implementation_version": version,
+        "service_item": implementation.service_item,
+        "applicant": applicant,
+        "receiving_org": implementation.organization,
+        "handling_org": implementation.organization,
+        "case_type": version.case_type,
+        "promised_days": version.promised_days,
+        "statutory_days": version.statutory_days,
+        "received_at": timezone.now(),
+    }
+    return CaseFactory(**(values | kwargs))
