@@ -11,6 +11,7 @@ from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict, ValidationFailed
 from tongban.core.models import AuditEntry
 from tongban.identity.access import ActionRefused, Actor
+from tongban.identity.tests.factories import MandateFactory, PersonFactory
 from tongban.notifications.models import Notification
 
 from ..choices import Action, CaseStatus, Decision, Party, StepStatus
@@ -508,3 +509,28 @@ def test_only_the_steps_own_organization_finishes_it_and_a_refusal_changes_nothi
         case_step_finish(step=step, by=circle.actor(circle.clerk), agree=False)
     assert caught.value.errors[0].field == "reason"
     assert snapshot(case) == before
+
+
+def test_an_agent_applies_for_the_principal_and_both_are_named(circle):
+    agent = PersonFactory(real_name="李四")
+    mandate = MandateFactory(principal=circle.applicant, agent=agent)
+    by = circle.actor(agent.user, on_behalf_of=circle.applicant)
+
+    case = case_start_online(by=by, implementation_version=circle.version)
+
+    assert (case.applicant, case.agent, case.mandate) == (circle.applicant, agent.user, mandate)
+    event = case.events.get()
+    assert (event.actor, event.on_behalf_of) == (agent.user, circle.applicant)
+
+
+def test_an_agent_without_a_mandate_cannot_apply_for_someone(circle):
+    stranger = PersonFactory()
+
+    with pytest.raises(ValidationFailed) as caught:
+        case_start_online(
+            by=circle.actor(stranger.user, on_behalf_of=circle.applicant),
+            implementation_version=circle.version,
+        )
+
+    assert caught.value.errors[0].field == "applicant"
+    assert Case.objects.count() == 0
