@@ -759,6 +759,20 @@ def case_deem_accepted(*, case: Case) -> Case:
     return case_act(case=case, action=Action.DEEM_ACCEPTED, by=Actor.system())
 
 
+def cases_deem_accepted(*, today: dt.date | None = None) -> list[Case]:
+    """The sweep's part for §32(四): deem accepted every submitted case whose notice period is over. Each
+    case in its own transaction; one that moved meanwhile (a notice given at the last moment) is skipped."""
+    from .selectors import cases_deemable
+
+    done = []
+    for case in cases_deemable(today):
+        try:
+            done.append(case_deem_accepted(case=case))
+        except TransitionRefused:
+            continue
+    return done
+
+
 def case_start_review(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:
     return case_act(case=case, action=Action.START_REVIEW, by=by, expected_version=expected_version)
 

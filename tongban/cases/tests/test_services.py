@@ -27,6 +27,7 @@ from ..services import (
     case_resubmit,
     case_start_online,
     case_step_finish,
+    cases_deem_accepted,
     correction_notice_issue,
     special_procedure_end,
     special_procedure_start,
@@ -534,3 +535,16 @@ def test_an_agent_without_a_mandate_cannot_apply_for_someone(circle):
 
     assert caught.value.errors[0].field == "applicant"
     assert Case.objects.count() == 0
+
+
+def test_the_sweep_deems_accepted_only_the_cases_past_their_notice_period(circle):
+    received = timezone.now() - dt.timedelta(days=30)
+    old = CaseFactory.for_circle(circle, received_at=received)
+    fresh = CaseFactory.for_circle(circle)
+
+    done = cases_deem_accepted()
+
+    assert [c.pk for c in done] == [old.pk]
+    assert Case.objects.get(pk=old.pk).status == CaseStatus.ACCEPTED
+    assert Case.objects.get(pk=fresh.pk).status == CaseStatus.SUBMITTED
+    assert cases_deem_accepted() == []
