@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("oidc/", include("tongban.identity.oidc")),
     path("", include("tongban.identity.urls")),
+    path("", include("tongban.cases.urls")),
     path("", include("tongban.catalog.urls")),
     path("", include("tongban.notifications.urls")),
 ]
