@@ -1,1 +1,281 @@
-urlpatterns: list = []
+"""The applicant's pages: my cases, one case (progress, timeline, notices, materials, shipments and the
+actions open to the applicant now), applying online, and the public lookup of a window case.
+
+Thin: selectors find (another person's case answers 404 through AccessDenied and DenialMiddleware),
+services decide; their Chinese messages are shown beside the fields they name. Staff appear by their
+organization and a masked name; no page shows an ID or phone number in clear.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from tongban.catalog.choices import Mode
+from tongban.core.errors import DomainError, ValidationFailed
+from tongban.core.masking import mask_text
+from tongban.identity.access import actor_from_request
+from tongban.identity.models import phone_index
+from tongban.identity.views.errors import rate_limited
+
+from .. import deadlines
+from ..choices import Action, CaseStatus, Party
+from ..forms import LookupForm, MaterialUploadForm
+from ..models import Case, CaseEvent
+from ..selectors import case_actions, case_get, case_steps, cases_visible
+from ..services import (
+    case_clock,
+    case_material_upload,
+    case_resubmit,
+    case_submit,
+    case_withdraw,
+    step_clock,
+)
+
+PAGE_SIZE = 20
+APPLICANT_ACTIONS = (Action.SUBMIT, Action.RESUBMIT, Action.WITHDRAW)
+UPLOAD_STATUSES = (CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUIRED)
+STAFF_PARTIES = (Party.HANDLER, Party.RECEIVING_CLERK, Party.SUPERVISOR)
+ONLINE_MODES = (Mode.ONLINE, Mode.JOINT)
+LOOKUP_RATE = "10/m"
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**: enough for an applicant to tell colleagues apart, not to find them."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else "工作人员"
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: object
+    what: str
+    status: str
+    who: str
+    reason: str
+
+
+def _who(event: CaseEvent, *, public: bool) -> str:
+    if event.party == Party.SYSTEM:
+        return "系统"
+    if event.party in STAFF_PARTIES:
+        org = event.organization.name if event.organization else "政务服务机构"
+        return org if public else f"{org} 工作人员{mask_name(event.actor_label)}"
+    if public:
+        return "申请人"
+    who = mask_text(event.actor_label)
+    if event.on_behalf_of_label and event.on_behalf_of_label != event.actor_label:
+        who += f"（代{mask_text(event.on_behalf_of_label)}办理）"
+    return who
+
+
+def timeline(case: Case, *, public: bool = False) -> list[TimelineRow]:
+    events = CaseEvent.objects.filter(case=case).select_related("organization").order_by("seq")
+    return [
+        TimelineRow(
+            at=e.at,
+            what=e.get_action_display(),
+            status=e.get_to_status_display(),
+            who=_who(e, public=public),
+            reason="" if public else mask_text(e.reason),
+        )
+        for e in events
+    ]
+
+
+def case_light(case: Case) -> deadlines.Light | None:
+    if case.clock_started_on is None or case.status == CaseStatus.WITHDRAWN:
+        return None
+    return deadlines.light(case_clock(case), timezone.localdate())
+
+
+def _steps(case: Case) -> list[tuple]:
+    today = timezone.localdate()
+    return [(s, deadlines.light(step_clock(s), today) if s.started_on else None) for s in case_steps(case)]
+
+
+def _get_case(request: HttpRequest, number: str) -> Case:
+    try:
+        return case_get(actor_from_request(request), number)
+    except ValidationFailed:
+        raise Http404("no such case") from None
+
+
+def _case_context(request: HttpRequest, case: Case, **extra) -> dict:
+    actor = actor_from_request(request)
+    actions = {row.action for row in case_actions(actor, case) if Party.APPLICANT in row.parties} & set(
+        APPLICANT_ACTIONS
+    )
+    can_upload = case.status in UPLOAD_STATUSES and Party.APPLICANT in _parties(actor, case)
+    materials = list(case.implementation_version.materials.all())
+    context = {
+        "case": case,
+        "light": case_light(case),
+        "steps": _steps(case),
+        "timeline": timeline(case),
+        "notices": list(case.correction_notices.order_by("number")),
+        "materials": list(case.materials.order_by("id")),
+        "guide_materials": materials,
+        "shipments": list(case.shipments.order_by("created_at")),
+        "procedures": list(case.special_procedures.order_by("started_at")),
+        "actions": actions,
+        "can_upload": can_upload,
+        "upload_form": MaterialUploadForm(materials=materials) if can_upload else None,
+    }
+    return context | extra
+
+
+def _parties(actor, case):
+    from ..rules import parties_of
+
+    return parties_of(actor, case)
+
+
+@login_required
+def case_page(request: HttpRequest, number: str) -> HttpResponse:
+    case = _get_case(request, number)
+    return render(request, "cases/portal/case.html", _case_context(request, case))
+
+
+@login_required
+def notice_page(request: HttpRequest, number: str, notice: int) -> HttpResponse:
+    """一次性告知书, printable."""
+    case = _get_case(request, number)
+    notice_row = get_object_or_404(case.correction_notices.select_related("issued_by"), number=notice)
+    return render(request, "cases/portal/notice.html", {"case": case, "notice": notice_row})
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    cases = cases_visible(actor).filter(status__in=CaseStatus.values).order_by("-created_at", "-id")
+    if actor.user is not None and not (actor.is_person or actor.is_company):
+        cases = cases.none()  # staff use the workbench
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(case, case_light(case)) for case in page.object_list]
+    return render(request, "cases/portal/my_cases.html", {"page": page, "rows": rows})
+
+
+def _act(request: HttpRequest, number: str, service, **kwargs) -> HttpResponse:
+    case = _get_case(request, number)
+    actor = actor_from_request(request)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        service(case=case, by=actor, expected_version=version, **kwargs)
+    except DomainError as error:
+        case.refresh_from_db()
+        context = _case_context(request, case, error=error.message)
+        return render(request, "cases/portal/case.html", context, status=error.status)
+    return redirect("cases:case", number=case.number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """GET asks for confirmation; POST withdraws."""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()[:500]
+        return _act(request, number, case_withdraw, reason=reason)
+    case = _get_case(request, number)
+    return render(request, "cases/portal/withdraw.html", {"case": case})
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(request, number, case_submit)
+
+
+@login_required
+@require_POST
+def resubmit(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(request, number, case_resubmit)
+
+
+@login_required
+@require_POST
+def material_upload(request: HttpRequest, number: str) -> HttpResponse:
+    case = _get_case(request, number)
+    actor = actor_from_request(request)
+    materials = list(case.implementation_version.materials.all())
+    form = MaterialUploadForm(request.POST, request.FILES, materials=materials)
+    if form.is_valid():
+        try:
+            case_material_upload(
+                case=case,
+                by=actor,
+                file=form.cleaned_data["file"],
+                guide_material_id=form.cleaned_data["guide_material"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            return redirect("cases:case", number=case.number)
+    context = _case_context(request, case, upload_form=form)
+    return render(request, "cases/portal/case.html", context, status=400)
+
+
+LOOKUP_FAILED = "没有找到与该办件编号和手机号码相符的窗口办件，请核对后重试。"
+
+
+def _lookup_find(number: str, phone: str) -> Case | None:
+    """A window case whose applicant's phone matches, compared through the blind index; None for no such
+    case, a case not received at a window, and a wrong phone alike."""
+    case = (
+        Case.objects.select_related("service_item", "handling_org", "receiving_org", "applicant__person")
+        .filter(number=number, receiving_window__isnull=False)
+        .first()
+    )
+    person = getattr(case.applicant, "person", None) if case is not None else None
+    if person is None or not person.phone_index or person.phone_index != phone_index(phone):
+        return None
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(group="cases.lookup", key="ip", rate=LOOKUP_RATE, method="POST", block=False)
+def lookup(request: HttpRequest) -> HttpResponse:
+    """办件查询: a window case's public progress by its number and the applicant's phone number. Shows
+    no personal data, and answers "no such case" and "wrong phone" with the same words."""
+    if request.method != "POST":
+        return render(request, "cases/portal/lookup.html", {"form": LookupForm()})
+    if getattr(request, "limited", False):
+        return rate_limited(request)
+    form = LookupForm(request.POST)
+    context: dict = {"form": form}
+    if form.is_valid():
+        case = _lookup_find(form.cleaned_data["number"], form.cleaned_data["phone"])
+        if case is None:
+            form.add_error(None, LOOKUP_FAILED)
+        else:
+            context |= {
+                "case": case,
+                "light": case_light(case),
+                "timeline": timeline(case, public=True),
+                "form": LookupForm(),
+            }
+            return render(request, "cases/portal/lookup.html", context)
+    form.data = form.data.copy()
+    form.data["phone"] = ""  # a phone number is not shown back, even the one typed
+    return render(request, "cases/portal/lookup.html", context, status=400)
+
+
+urlpatterns = [
+    path("cases/", my_cases, name="my_cases"),
+    path("cases/lookup/", lookup, name="lookup"),
+    path("cases/<str:number>/", case_page, name="case"),
+    path("cases/<str:number>/notices/<int:notice>/", notice_page, name="notice"),
+    path("cases/<str:number>/withdraw/", withdraw, name="withdraw"),
+    path("cases/<str:number>/submit/", submit, name="submit"),
+    path("cases/<str:number>/resubmit/", resubmit, name="resubmit"),
+    path("cases/<str:number>/materials/", material_upload, name="material_upload"),
+]

@@ -1,0 +1,318 @@
+"""The applicant's pages through the client: the applicant, an agent with a mandate, a stranger (404),
+anonymous (to the login page); the actions the page offers and what they change."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tongban.catalog.choices import Mode
+from tongban.identity.tests.factories import MandateFactory, PersonFactory
+
+from ..choices import Action, CaseStatus
+from ..models import Case, CaseEvent, CaseMaterial
+from ..services import case_accept, correction_notice_issue, shipment_create
+from .factories import FORM, CaseFactory, Circle, add_steps, make_circle
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.7\n" + b"0" * 100
+ID_OR_PHONE = re.compile(r"(?<![\d*])(\d{17}[\dXx]|1[3-9]\d{9})(?![\d*])")
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def circle(settings, tmp_path) -> Circle:
+    settings.MEDIA_ROOT = tmp_path
+    return make_circle(form=FORM)
+
+
+def page(client, user, url, **kwargs):
+    client.force_login(user)
+    return client.get(url, **kwargs)
+
+
+def no_clear_personal_data(response, *people) -> None:
+    html = response.content.decode()
+    for person in people:
+        assert person.person.id_number not in html
+        assert person.person.phone not in html
+
+
+def test_the_applicant_sees_the_case_in_plain_chinese(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+
+    response = page(client, circle.applicant, reverse("cases:case", args=[case.number]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "已提交，待受理" in html and case.number_display in html and "全程网办" in html
+    assert circle.handling_org.name in html
+    assert (
+        'name="csrfmiddlewaretoken"' in html
+    )  # the withdraw link leads to a form; the page has the logout form
+    no_clear_personal_data(response, circle.applicant)
+
+
+def test_a_case_number_typed_with_spaces_finds_the_case(client, circle):
+    case = CaseFactory.for_circle(circle)
+
+    response = page(client, circle.applicant, f"/cases/{case.number_display.replace(' ', '%20')}/")
+
+    assert response.status_code == 200
+
+
+def test_a_stranger_is_told_the_case_does_not_exist(client, circle):
+    case = CaseFactory.for_circle(circle)
+    stranger = PersonFactory().user
+
+    assert page(client, stranger, reverse("cases:case", args=[case.number])).status_code == 404
+    assert page(client, stranger, "/cases/12345/").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, circle):
+    case = CaseFactory.for_circle(circle)
+
+    response = client.get(reverse("cases:case", args=[case.number]))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("identity:login"))
+    assert client.get(reverse("cases:my_cases")).status_code == 302
+
+
+def test_an_agent_with_a_mandate_sees_the_principals_case_and_may_withdraw_it(client, circle):
+    agent = PersonFactory(real_name="李四").user
+    MandateFactory(principal=circle.applicant, agent=agent.person)
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+
+    response = page(client, agent, reverse("cases:case", args=[case.number]))
+
+    assert response.status_code == 200
+    assert reverse("cases:withdraw", args=[case.number]) in response.content.decode()
+    no_clear_personal_data(response, circle.applicant, agent)
+
+
+def test_staff_appear_by_organization_and_masked_name(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    circle.reviewer.display_name = "王小明"
+    circle.reviewer.save()
+    case_accept(case=case, by=circle.actor(circle.reviewer))
+
+    html = page(client, circle.applicant, reverse("cases:case", args=[case.number])).content.decode()
+
+    assert f"{circle.handling_org.name} 工作人员王**" in html
+    assert "王小明" not in html
+    assert "已受理" in html and "剩余" in html  # the light's sentence
+
+
+def test_joint_steps_show_one_progress_view(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW, mode=Mode.JOINT)
+    add_steps(case, "done", "active")
+
+    html = page(client, circle.applicant, reverse("cases:case", args=[case.number])).content.decode()
+
+    assert "办理进度" in html and "环节1" in html and "环节2" in html and "已完成" in html
+
+
+def test_withdraw_asks_then_withdraws_and_writes_an_event(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    url = reverse("cases:withdraw", args=[case.number])
+
+    confirm = page(client, circle.applicant, url)
+    response = client.post(url, {"version": case.version, "reason": "不办了"})
+
+    assert confirm.status_code == 200 and "确认撤回" in confirm.content.decode()
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WITHDRAWN
+    event = case.events.get(action=Action.WITHDRAW)
+    assert (event.actor_id, event.reason) == (circle.applicant.pk, "不办了")
+
+
+def test_a_stale_withdraw_is_refused_and_changes_nothing(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    client.force_login(circle.applicant)
+
+    response = client.post(reverse("cases:withdraw", args=[case.number]), {"version": case.version + 5})
+
+    assert response.status_code == 409
+    assert "页面内容已过期" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    assert not case.events.filter(action=Action.WITHDRAW).exists()
+
+
+def test_a_stranger_cannot_withdraw(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    client.force_login(PersonFactory().user)
+
+    response = client.post(reverse("cases:withdraw", args=[case.number]), {"version": case.version})
+
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+
+
+def test_a_correction_notice_is_shown_answered_and_printable(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED, form_data={"purpose": "就业"})
+    correction_notice_issue(case=case, by=circle.actor(circle.reviewer), items=["身份证复印件不清晰"])
+    material = circle.version.materials.get(name="身份证")
+    client.force_login(circle.applicant)
+    case_url = reverse("cases:case", args=[case.number])
+
+    html = client.get(case_url).content.decode()
+    printable = client.get(reverse("cases:notice", args=[case.number, 1])).content.decode()
+    upload = client.post(
+        reverse("cases:material_upload", args=[case.number]),
+        {"guide_material": material.pk, "file": SimpleUploadedFile("id.pdf", PDF)},
+    )
+    case.refresh_from_db()
+    resubmit = client.post(reverse("cases:resubmit", args=[case.number]), {"version": case.version})
+
+    assert "待补正材料" in html and "身份证复印件不清晰" in html
+    assert "补正材料一次性告知书" in printable and "第三十二条" in printable
+    assert upload.status_code == 302
+    assert CaseMaterial.objects.get(case=case).name == "身份证"
+    assert resubmit.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    assert case.correction_notices.get().answered_at is not None
+
+
+def test_a_wrong_upload_is_named_beside_the_field_and_adds_nothing(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.DRAFT)
+    material = circle.version.materials.get(name="身份证")
+    client.force_login(circle.applicant)
+
+    response = client.post(
+        reverse("cases:material_upload", args=[case.number]),
+        {"guide_material": material.pk, "file": SimpleUploadedFile("a.pdf", b"MZ\x90\x00evil")},
+    )
+
+    assert response.status_code == 400
+    assert '<p class="field-error" id="id_file-error">只能上传PDF、JPG或PNG格式的文件。</p>' in (
+        response.content.decode()
+    )
+    assert not CaseMaterial.objects.exists()
+
+
+def test_shipments_show_their_tracking_numbers(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.DECIDED)
+    shipment_create(
+        case=case,
+        by=circle.actor(circle.reviewer),
+        purpose="result_to_applicant",
+        carrier="中国邮政EMS",
+        tracking_number="EA123456789CN",
+    )
+
+    html = page(client, circle.applicant, reverse("cases:case", args=[case.number])).content.decode()
+
+    assert "中国邮政EMS" in html and "EA123456789CN" in html and "办理结果寄给申请人" in html
+
+
+def test_my_cases_lists_mine_and_those_i_act_for_newest_first(client, circle):
+    agent = PersonFactory().user
+    MandateFactory(principal=circle.applicant, agent=agent.person)
+    own = CaseFactory.for_circle(circle, applicant=agent)
+    principals = CaseFactory.for_circle(circle)
+    CaseFactory.for_circle(circle, applicant=PersonFactory().user)  # someone else's
+
+    response = page(client, agent, reverse("cases:my_cases"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    numbers = re.findall(r"/cases/(\d{16})/", html)
+    assert numbers == [principals.number, own.number]
+    no_clear_personal_data(response, circle.applicant, agent)
+
+
+def test_my_cases_are_paginated(client, circle):
+    for _ in range(21):
+        CaseFactory.for_circle(circle)
+
+    first = page(client, circle.applicant, reverse("cases:my_cases")).content.decode()
+    second = client.get(reverse("cases:my_cases"), {"page": 2}).content.decode()
+
+    assert len(re.findall(r"/cases/(\d{16})/", first)) == 20
+    assert len(re.findall(r"/cases/(\d{16})/", second)) == 1
+    assert Case.objects.count() == 21 and CaseEvent.objects.count() == 0
+
+
+def window_case(circle, **kwargs) -> Case:
+    return CaseFactory.for_circle(circle, status=CaseStatus.ACCEPTED, mode=Mode.PROXY, **kwargs)
+
+
+def test_lookup_shows_a_window_cases_public_progress_without_personal_data(client, circle):
+    case = window_case(circle)
+    circle.reviewer.display_name = "王小明"
+    circle.reviewer.save()
+    case_accept(case=CaseFactory.for_circle(circle), by=circle.actor(circle.reviewer))  # unrelated
+    CaseEvent.objects.create(
+        case=case,
+        seq=1,
+        action=Action.ACCEPT,
+        from_status="submitted",
+        to_status="accepted",
+        actor=circle.reviewer,
+        actor_label="王小明",
+        organization=circle.handling_org,
+        party="handler",
+        channel="web",
+        reason="材料齐全",
+        at=case.created_at,
+    )
+
+    response = client.post(
+        reverse("cases:lookup"), {"number": case.number_display, "phone": circle.applicant.person.phone}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "已受理" in html and case.number_display in html and circle.handling_org.name in html
+    assert "王" not in html.split("办理记录")[1]  # staff unnamed
+    assert "材料齐全" not in html and "张三" not in html
+    no_clear_personal_data(response, circle.applicant)
+
+
+def test_lookup_says_the_same_for_a_wrong_phone_and_no_such_case(client, circle):
+    case = window_case(circle)
+    online = CaseFactory.for_circle(circle)
+    phone = circle.applicant.person.phone
+
+    wrong_phone = client.post(reverse("cases:lookup"), {"number": case.number, "phone": "13900000000"})
+    not_a_window_case = client.post(reverse("cases:lookup"), {"number": online.number, "phone": phone})
+
+    for response in (wrong_phone, not_a_window_case):
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "没有找到与该办件编号和手机号码相符的窗口办件" in html
+        assert "已受理" not in html and phone not in html and "13900000000" not in html
+
+
+def test_lookup_names_a_mistyped_number_beside_the_field(client, circle):
+    response = client.post(reverse("cases:lookup"), {"number": "1234", "phone": "1381234567"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "办件编号应为16位数字，您输入了4位，请核对。" in html
+    assert "请填写11位手机号码。" in html
+
+
+@pytest.mark.usefixtures("circle")
+def test_lookup_is_rate_limited(client, settings):
+    settings.RATELIMIT_ENABLE = True
+    data = {"number": "1234", "phone": "13812345678"}
+    answers = [client.post(reverse("cases:lookup"), data).status_code for _ in range(11)]
+
+    assert answers[:10] == [400] * 10 and answers[10] == 429
+
+
+def test_lookup_needs_no_account(client):
+    response = client.get(reverse("cases:lookup"))
+
+    assert response.status_code == 200 and 'name="csrfmiddlewaretoken"' in response.content.decode()
