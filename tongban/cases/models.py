@@ -441,3 +441,17 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.carrier} {self.tracking_number}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task was last enqueued (schedule.py): the worker that moves `last_at` on with a
+    conditional UPDATE enqueues it, so several workers never enqueue it twice in one period."""
+
+    name = models.CharField("任务", max_length=100, unique=True)
+    last_at = models.DateTimeField("最近一次加入队列时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定时任务"
+
+    def __str__(self) -> str:
+        return self.name

@@ -96,6 +96,10 @@ def worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     require_migrated()
+    if not args.batch:  # a long-running worker also enqueues the periodic sweep (cases/schedule.py)
+        from tongban.cases.schedule import SweepScheduler
+
+        SweepScheduler().start()
     call_command("db_worker", interval=args.interval, batch=args.batch, reload=False)
     return EXIT_OK
 
