@@ -68,3 +68,48 @@ class LookupForm(Described):
             return case_number_normalize(self.cleaned_data["number"])
         except ValidationFailed as error:
             raise forms.ValidationError(error.errors[0].message if error.errors else error.message) from None
+
+
+class MaterialsForm(Described):
+    """One file input per material of the guide version (and an electronic license number where the
+    guide accepts one), and the Idempotency-Key made when the page was first shown."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    on_behalf = forms.ChoiceField(label="申请人", required=False)
+
+    def __init__(self, *args, materials=(), principals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.materials = list(materials)
+        if principals:
+            self.fields["on_behalf"].choices = [("", "本人"), *principals]
+        else:
+            del self.fields["on_behalf"]
+        for material in self.materials:
+            hint = "PDF、JPG或PNG格式，不超过20MB。"
+            self.fields[f"material_{material.pk}"] = forms.FileField(
+                label=material.name,
+                required=False,
+                help_text=f"{material.get_necessity_display()}。{hint}",
+                error_messages={"empty": "上传的文件是空的。"},
+            )
+            if material.license_type_code:
+                self.fields[f"license_{material.pk}"] = forms.CharField(
+                    label=f"或填写{material.license_type_name or '电子证照'}编号",
+                    required=False,
+                    max_length=100,
+                    error_messages={"max_length": "电子证照编号不能超过100个字符。"},
+                )
+
+    def material_fields(self):
+        for material in self.materials:
+            license_field = self[f"license_{material.pk}"] if material.license_type_code else None
+            yield material, self[f"material_{material.pk}"], license_field
+
+    def clean(self):
+        data = super().clean()
+        for material in self.materials:
+            given = data.get(f"material_{material.pk}") or data.get(f"license_{material.pk}", "").strip()
+            if material.necessity == "required" and not given:
+                how = "上传文件或填写电子证照编号" if material.license_type_code else "上传文件"
+                self.add_error(f"material_{material.pk}", f"「{material.name}」是必要材料，请{how}。")
+        return data

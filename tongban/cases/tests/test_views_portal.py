@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tongban.catalog.choices import Mode
+from tongban.catalog.models import Availability
 from tongban.identity.tests.factories import MandateFactory, PersonFactory
 
 from ..choices import Action, CaseStatus
@@ -316,3 +317,139 @@ def test_lookup_needs_no_account(client):
     response = client.get(reverse("cases:lookup"))
 
     assert response.status_code == 200 and 'name="csrfmiddlewaretoken"' in response.content.decode()
+
+
+# --- Applying online ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def online(circle) -> Circle:
+    Availability.objects.create(implementation=circle.implementation, mode=Mode.ONLINE)
+    return circle
+
+
+def apply_url(circle) -> str:
+    return reverse("cases:apply", args=[circle.implementation.code])
+
+
+def apply_data(circle, key="k-1", **overrides) -> dict:
+    materials = {m.name: m.pk for m in circle.version.materials.all()}
+    data = {
+        "idempotency_key": key,
+        "f-purpose": "异地就业",
+        f"material_{materials['身份证']}": SimpleUploadedFile("id.pdf", PDF),
+        f"license_{materials['居住证明']}": "420100-JZZ-0001",
+    }
+    return data | overrides
+
+
+def test_the_apply_page_shows_the_form_the_materials_and_a_fresh_key(client, online):
+    response = page(client, online.applicant, apply_url(online))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "申请事由" in html and "身份证" in html and "可用电子证照" not in html
+    assert "或填写居住证编号" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', html).group(1)
+    again = client.get(apply_url(online)).content.decode()
+    assert key not in again
+
+
+def test_applying_online_submits_one_case_with_its_form_and_materials(client, online):
+    client.force_login(online.applicant)
+
+    response = client.post(apply_url(online), apply_data(online))
+
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/"
+    assert (case.status, case.mode, case.applicant, case.form_data["purpose"]) == (
+        CaseStatus.SUBMITTED,
+        Mode.ONLINE,
+        online.applicant,
+        "异地就业",
+    )
+    assert sorted(case.materials.values_list("name", "kind")) == [
+        ("居住证明", "license"),
+        ("身份证", "upload"),
+    ]
+    assert list(case.events.values_list("action", flat=True)) == [Action.START_APPLICATION, Action.SUBMIT]
+    assert case.implementation_version == online.version
+
+
+def test_a_double_click_or_a_retried_post_creates_one_case(client, online):
+    client.force_login(online.applicant)
+
+    first = client.post(apply_url(online), apply_data(online, key="same"))
+    second = client.post(apply_url(online), apply_data(online, key="same"))
+
+    assert first["Location"] == second["Location"]
+    case = Case.objects.get()
+    assert case.materials.count() == 2 and case.events.count() == 2
+
+
+def test_a_wrong_form_names_each_field_and_creates_nothing(client, online):
+    client.force_login(online.applicant)
+    materials = {m.name: m.pk for m in online.version.materials.all()}
+
+    response = client.post(
+        apply_url(online),
+        apply_data(online, **{"f-purpose": "", f"material_{materials['身份证']}": ""}),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<p class="field-error" id="id_f-purpose-error">这个字段是必填项。</p>' in html
+    assert "「身份证」是必要材料，请上传文件。" in html
+    assert not Case.objects.exists()
+
+
+def test_a_file_of_the_wrong_kind_is_named_beside_its_material_and_creates_nothing(client, online):
+    client.force_login(online.applicant)
+    materials = {m.name: m.pk for m in online.version.materials.all()}
+    field = f"material_{materials['身份证']}"
+
+    response = client.post(
+        apply_url(online), apply_data(online, **{field: SimpleUploadedFile("x.pdf", b"MZ\x90\x00")})
+    )
+
+    assert response.status_code == 400
+    assert f'id="id_{field}-error">只能上传PDF、JPG或PNG格式的文件。' in response.content.decode()
+    assert not Case.objects.exists() and not CaseMaterial.objects.exists()
+
+
+def test_an_agent_applies_for_the_principal_under_a_mandate(client, online):
+    agent = PersonFactory().user
+    MandateFactory(principal=online.applicant, agent=agent.person)
+    client.force_login(agent)
+
+    form_page = client.get(apply_url(online)).content.decode()
+    response = client.post(apply_url(online), apply_data(online, on_behalf=str(online.applicant.pk)))
+
+    assert "（受委托）" in form_page
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert (case.applicant, case.agent) == (online.applicant, agent)
+    no_clear_personal_data(client.get(f"/cases/{case.number}/"), online.applicant, agent)
+
+
+def test_an_item_without_online_service_cannot_be_applied_for(client, circle):
+    circle.implementation.availability.all().delete()
+
+    response = page(client, circle.applicant, apply_url(circle))
+
+    assert response.status_code == 404 and "暂未开通网上申请" in response.content.decode()
+
+
+def test_the_joint_mode_is_used_when_it_is_the_one_offered(client, circle):
+    client.force_login(circle.applicant)
+
+    client.post(apply_url(circle), apply_data(circle))
+
+    assert Case.objects.get().mode == Mode.JOINT
+
+
+def test_anonymous_visitors_sign_in_before_applying(client, online):
+    response = client.get(apply_url(online))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("identity:login"))

@@ -6,10 +6,12 @@ services decide; their Chinese messages are shown beside the fields they name. S
 organization and a masked name; no page shows an ID or phone number in clear.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -17,24 +19,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from tongban.catalog.choices import Mode
-from tongban.core.errors import DomainError, ValidationFailed
+from tongban.catalog.choices import Mode, VersionStatus
+from tongban.catalog.formdef import build_form_class, parse_definition
+from tongban.catalog.models import Implementation
+from tongban.core.choices import Channel
+from tongban.core.errors import DomainError, FieldError, ValidationFailed
 from tongban.core.masking import mask_text
-from tongban.identity.access import actor_from_request
-from tongban.identity.models import phone_index
+from tongban.identity.access import actor_for, actor_from_request, client_ip
+from tongban.identity.models import CompanyOperator, Mandate, User, phone_index
 from tongban.identity.views.errors import rate_limited
 
 from .. import deadlines
 from ..choices import Action, CaseStatus, Party
-from ..forms import LookupForm, MaterialUploadForm
+from ..forms import LookupForm, MaterialsForm, MaterialUploadForm
 from ..models import Case, CaseEvent
 from ..selectors import case_actions, case_get, case_steps, cases_visible
 from ..services import (
     case_clock,
+    case_material_license,
     case_material_upload,
     case_resubmit,
+    case_start_online,
     case_submit,
     case_withdraw,
+    form_data_clean,
     step_clock,
 )
 
@@ -224,6 +232,139 @@ def material_upload(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/portal/case.html", context, status=400)
 
 
+# --- Applying online ---------------------------------------------------------------------------------
+
+SECRET_TYPES = ("id_number", "phone")  # typed values not shown back on a page with errors
+
+
+def _offered_mode(implementation: Implementation) -> Mode | None:
+    """全程网办 when the implementation offers it, else 多地联办 when that is offered; None for neither."""
+    modes = set(implementation.availability.values_list("mode", flat=True))
+    return next((mode for mode in ONLINE_MODES if mode in modes), None)
+
+
+def _principals(request: HttpRequest, item_code: str) -> list[tuple[str, str]]:
+    """Those the signed-in person may apply for: companies they operate, principals whose mandate in
+    force covers the item."""
+    user = request.user
+    if user.kind != "person":
+        return []
+    today = timezone.localdate()
+    found = [
+        (str(op.company.user_id), f"{op.company.name}（经办）")
+        for op in CompanyOperator.objects.filter(person__user=user, revoked_at=None).select_related("company")
+    ]
+    mandates = Mandate.objects.filter(
+        agent__user=user, revoked_at=None, starts_on__lte=today, expires_on__gte=today
+    ).select_related("principal")
+    for mandate in mandates:
+        if mandate.covers(item_code) and all(pk != str(mandate.principal_id) for pk, _ in found):
+            found.append((str(mandate.principal_id), f"{mandate.principal}（受委托）"))
+    return found
+
+
+def _apply_actor(request: HttpRequest, on_behalf: str):
+    if not on_behalf:
+        return actor_from_request(request)
+    principal = User.objects.get(pk=int(on_behalf))
+    return actor_for(request.user, channel=Channel.WEB, ip=client_ip(request), on_behalf_of=principal)
+
+
+def _apply_forms(request: HttpRequest, version, principals, *, bound: bool):
+    definition = parse_definition(version.form_schema)
+    materials = list(version.materials.all())
+    if bound:
+        form = build_form_class(definition)(request.POST, prefix="f")
+        files = MaterialsForm(request.POST, request.FILES, materials=materials, principals=principals)
+    else:
+        form = build_form_class(definition)(prefix="f")
+        files = MaterialsForm(
+            initial={"idempotency_key": uuid.uuid4().hex}, materials=materials, principals=principals
+        )
+    form.secret_keys = [spec.key for spec in definition.fields if spec.type in SECRET_TYPES]
+    return form, files
+
+
+def _map_errors(error: DomainError, form, files, material_field: str | None = None) -> None:
+    for field_error in error.errors or [FieldError("", error.message)]:
+        name = field_error.field
+        if name.startswith("form_data.") and name.removeprefix("form_data.") in form.fields:
+            form.add_error(name.removeprefix("form_data."), field_error.message)
+        elif name in ("file", "license_reference", "guide_material") and material_field:
+            files.add_error(material_field, field_error.message)
+        else:
+            files.add_error(None, field_error.message)
+    files.describe_errors()
+
+
+def _apply_submit(actor, version, mode, form, files) -> Case:
+    """Start (idempotently), add the materials and submit, all or nothing. A replayed request (the same
+    key, after the first one committed) finds its case already past the draft and changes nothing."""
+    with transaction.atomic():
+        case = case_start_online(
+            by=actor,
+            implementation_version=version,
+            form_data=form_data_clean(version, form.cleaned_data),
+            idempotency_key=files.cleaned_data["idempotency_key"],
+            mode=mode,
+        )
+        if case.status != CaseStatus.DRAFT:
+            return case
+        for material, file_field, license_field in files.material_fields():
+            upload = files.cleaned_data.get(file_field.name)
+            reference = (files.cleaned_data.get(license_field.name) or "").strip() if license_field else ""
+            try:
+                if upload:
+                    case_material_upload(case=case, by=actor, file=upload, guide_material_id=material.pk)
+                elif reference:
+                    case_material_license(
+                        case=case, by=actor, guide_material_id=material.pk, license_reference=reference
+                    )
+            except DomainError as error:
+                error.material_field = file_field.name
+                raise
+        return case_submit(case=case, by=actor, expected_version=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """在线申请: what is needed, the item's application form, the materials, one submit."""
+    implementation = get_object_or_404(
+        Implementation.objects.select_related("service_item", "organization", "current"), code=code
+    )
+    version = implementation.current
+    mode = _offered_mode(implementation)
+    context = {"implementation": implementation, "version": version, "mode": mode}
+    if version is None or version.status != VersionStatus.PUBLISHED or mode is None:
+        return render(request, "cases/portal/apply_unavailable.html", context, status=404)
+    if request.user.kind not in ("person", "company"):
+        return render(request, "cases/portal/apply_unavailable.html", context | {"staff": True}, status=403)
+    principals = _principals(request, implementation.service_item.basic_code)
+    form, files = _apply_forms(request, version, principals, bound=request.method == "POST")
+    if request.method == "POST":
+        if form.is_valid() and files.is_valid():
+            actor = _apply_actor(request, files.cleaned_data.get("on_behalf", ""))
+            try:
+                case = _apply_submit(actor, version, mode, form, files)
+            except DomainError as error:
+                _map_errors(error, form, files, getattr(error, "material_field", None))
+            else:
+                return redirect("cases:case", number=case.number)
+        for name in form.errors:
+            if name in form.fields:
+                form.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{form[name].auto_id}-error"}
+                )
+        form.data = form.data.copy()
+        for key in form.secret_keys:
+            form.data[form.add_prefix(key)] = ""
+        return render(
+            request, "cases/portal/apply.html", context | {"form": form, "files": files}, status=400
+        )
+    return render(request, "cases/portal/apply.html", context | {"form": form, "files": files})
+
+
 LOOKUP_FAILED = "没有找到与该办件编号和手机号码相符的窗口办件，请核对后重试。"
 
 
@@ -272,6 +413,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("cases/", my_cases, name="my_cases"),
     path("cases/lookup/", lookup, name="lookup"),
+    path("cases/apply/<str:code>/", apply, name="apply"),
     path("cases/<str:number>/", case_page, name="case"),
     path("cases/<str:number>/notices/<int:notice>/", notice_page, name="notice"),
     path("cases/<str:number>/withdraw/", withdraw, name="withdraw"),
