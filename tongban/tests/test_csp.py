@@ -138,6 +138,9 @@ def sample() -> Sample:
             "identity:mandate_revoke": {"pk": mandate.pk},
             "identity:operator_revoke": {"pk": operator.pk},
             "notifications:mark_read": {"pk": message.pk},
+            "cases:wb_act": {"action": "accept"},
+            "cases:wb_material": {"material_id": 1},
+            "cases:wb_shipment_update": {"shipment_id": 1},
         },
     )
 
