@@ -1,0 +1,85 @@
+"""全程网办 in a real browser: a citizen opens the application page of an item, fills its form, uploads a
+material and gives an e-license number, submits once, and finds the case under 我的办件; a reviewer then
+accepts it and the citizen sees 已受理 with its deadline. Every page passes axe, on a desktop and on a
+phone."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from tongban.cases.models import Case
+from tongban.cases.services import case_accept
+from tongban.cases.tests.factories import FORM, make_circle
+from tongban.catalog.choices import Mode
+from tongban.catalog.models import Availability
+
+pytestmark = pytest.mark.browser
+PDF = b"%PDF-1.7\n" + b"0" * 200
+
+
+def sign_in(portal, user) -> None:
+    """The browser gets the session cookie of a signed-in user (the login page is tested on its own)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    portal.page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": portal.base_url}])
+
+
+@pytest.fixture
+def item(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    circle = make_circle(form=FORM)
+    Availability.objects.create(implementation=circle.implementation, mode=Mode.ONLINE)
+    return circle
+
+
+def apply_then_follow(portal, circle) -> None:
+    sign_in(portal, circle.applicant)
+    name = circle.implementation.service_item.name
+
+    page = portal.visit(f"/cases/apply/{circle.implementation.code}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    portal.check()
+
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.locator("#id_f-purpose-error")).to_have_text("这个字段是必填项。")
+    portal.problems[:] = [p for p in portal.problems if "status of 400" not in p]
+    portal.check()
+
+    page.get_by_label("申请事由").fill("异地就业")
+    page.get_by_label("身份证").set_input_files(
+        files=[{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_label("或填写居住证编号").fill("420100-JZZ-0001")
+    page.get_by_role("button", name="提交申请").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    expect(page.locator(".case-status")).to_have_text("已提交，待受理")
+    portal.check()
+    case = Case.objects.get()
+
+    page.get_by_role("link", name="我的办件").first.click()
+    row = page.get_by_role("row", name=name)
+    expect(row).to_contain_text(case.number_display)
+    expect(row).to_contain_text("已提交，待受理")
+    portal.check()
+
+    case_accept(case=case, by=circle.actor(circle.reviewer))
+    row.get_by_role("link", name=name).click()
+    expect(page.locator(".case-status")).to_have_text("已受理")
+    expect(page.locator(".case-light__sentence")).to_contain_text("剩余5个工作日")
+    expect(page.get_by_text(f"{circle.handling_org.name} 工作人员")).to_be_visible()
+    portal.check()
+
+
+def test_a_citizen_applies_online_and_follows_the_case(portal, item):
+    apply_then_follow(portal, item)
+
+    assert len(portal.checked) == 5
+
+
+def test_the_same_journey_fits_a_phone_screen(phone_portal, item):
+    apply_then_follow(phone_portal, item)
+
+    assert phone_portal.page.evaluate("document.documentElement.scrollWidth") <= 375
