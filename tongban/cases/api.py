@@ -12,14 +12,16 @@ from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from tongban.catalog.choices import Mode
 from tongban.catalog.selectors import implementation_get
 from tongban.core.errors import NotFound, ValidationFailed
+from tongban.identity.access import ActionRefused
 from tongban.identity.api_auth import API_AUTH, api_actor
 from tongban.identity.models import User
 from tongban.regions.schemas import ErrorOut
 
 from . import services
-from .choices import Action
+from .choices import Action, CaseStatus
 from .models import Case, Light, Shipment
 from .schemas import (
     ActIn,
@@ -40,6 +42,8 @@ router = Router(tags=["办件"], auth=API_AUTH)
 PAGE = {"page_size": 20, "max_page_size": 100}
 REFUSALS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 ACT_REFUSALS = {**REFUSALS, 409: ErrorOut}
+FOR_ACCOUNTS_ONLY = "接口令牌不能申请办件：申请属于个人或法人账号。"
+FILTER_LABELS = {"status": "状态", "light": "红黄牌", "mode": "办理模式"}
 
 
 @router.get("", response={200: list[CaseSummaryOut], 400: ErrorOut}, summary="办件列表")
@@ -48,14 +52,11 @@ def case_list(request: HttpRequest, status: str = "", light: str = "", mode: str
     """申请人：自己的办件（含受托、经办法人的）；工作人员：本单位收件、办理或参与环节的办件；监督人员：
     所辖地区的办件。可按状态、红黄牌、办理模式筛选；新的在前，每页 20 条（page_size 最大 100）。"""
     cases = cases_visible(api_actor(request))
-    if status:
-        cases = cases.filter(status=status)
-    if light:
-        if light not in Light.values:
-            raise ValidationFailed.on("light", "红黄牌只能是 green、yellow 或 red。")
-        cases = cases.filter(light=light)
-    if mode:
-        cases = cases.filter(mode=mode)
+    for field, value, enum in (("status", status, CaseStatus), ("light", light, Light), ("mode", mode, Mode)):
+        if value:
+            if value not in enum.values:
+                raise ValidationFailed.on(field, f"{FILTER_LABELS[field]}只能是 {'、'.join(enum.values)}。")
+            cases = cases.filter(**{field: value})
     return cases
 
 
@@ -68,6 +69,8 @@ def case_start(
     """按事项实施编码的现行办事指南建立草稿，随后上传材料、提交。重试时带同一个 Idempotency-Key：
     返回第一次建立的办件（200），不再新建；新建时 201。"""
     actor = api_actor(request)
+    if actor.user is None:
+        raise ActionRefused("case.start", message=FOR_ACCOUNTS_ONLY)
     implementation = implementation_get(code=payload.implementation_code)
     started = timezone.now()
     case = services.case_start_online(

@@ -45,11 +45,15 @@ def test_the_list_shows_the_applicants_own_cases_filtered_and_paginated(circle):
     assert body["items"][0]["status"] == {"value": "submitted", "label": "已提交，待受理"}
 
 
-def test_a_wrong_light_filter_is_refused_naming_the_field(circle):
-    answer = signed_in(circle.applicant).get(f"{API}?light=blue")
+def test_a_wrong_filter_is_refused_naming_the_field(circle):
+    client = signed_in(circle.applicant)
 
-    assert answer.status_code == 400
-    assert answer.json()["errors"] == [{"field": "light", "message": "红黄牌只能是 green、yellow 或 red。"}]
+    light = client.get(f"{API}?light=blue")
+    status = client.get(f"{API}?status=lost")
+
+    assert light.status_code == 400
+    assert light.json()["errors"] == [{"field": "light", "message": "红黄牌只能是 green、yellow、red。"}]
+    assert (status.status_code, status.json()["errors"][0]["field"]) == (400, "status")
 
 
 def test_staff_see_their_organizations_cases_and_not_another_citys(circle):
@@ -262,3 +266,40 @@ def test_the_applicant_may_not_register_a_shipment(circle):
 
     assert answer.status_code == 403
     assert not Shipment.objects.exists()
+
+
+def test_a_systems_token_sees_no_case_and_starts_none(circle):
+    from tongban.identity.tests.test_api_identity import token_client
+
+    case = CaseFactory.for_circle(circle)
+    client, _ = token_client(organization=circle.handling_org)
+
+    listed = client.get(API)
+    one = client.get(f"{API}/{case.number}")
+    started = client.post(
+        API, {"implementation_code": circle.implementation.code}, content_type="application/json"
+    )
+
+    assert (listed.status_code, listed.json()["count"]) == (200, 0)
+    assert one.status_code == 404
+    assert started.status_code == 403
+    assert started.json()["detail"] == "接口令牌不能申请办件：申请属于个人或法人账号。"
+    assert Case.objects.count() == 1
+
+
+def test_the_list_takes_the_same_number_of_queries_for_many_cases(circle, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(circle.reviewer)
+    CaseFactory.for_circle(circle)
+    client.get(API)  # warm the session and the grants
+    with CaptureQueriesContext(connection) as one:
+        client.get(API)
+    for _ in range(5):
+        CaseFactory.for_circle(circle)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        answer = client.get(API)
+
+    assert answer.json()["count"] == 6
