@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from tongban.catalog.choices import Mode
@@ -453,3 +454,72 @@ def test_anonymous_visitors_sign_in_before_applying(client, online):
     response = client.get(apply_url(online))
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("identity:login"))
+
+
+def test_a_draft_is_submitted_from_its_page(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.DRAFT, form_data={"purpose": "就业"})
+    client.force_login(circle.applicant)
+
+    html = client.get(reverse("cases:case", args=[case.number])).content.decode()
+    response = client.post(reverse("cases:submit", args=[case.number]), {"version": case.version})
+
+    assert "提交申请" in html and "上传材料" in html
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    assert case.events.get().action == Action.SUBMIT
+
+
+def test_a_draft_with_an_incomplete_form_is_not_submitted_and_says_why(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.DRAFT, form_data={})
+    client.force_login(circle.applicant)
+
+    response = client.post(reverse("cases:submit", args=[case.number]), {"version": case.version})
+
+    assert response.status_code == 400
+    assert "申请表填写有误" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT and not case.events.exists()
+
+
+def test_the_application_form_is_shown_with_numbers_masked(client, circle):
+    case = CaseFactory.for_circle(
+        circle, form_data={"purpose": "联系电话13812345678", "start_on": "2026-12-01"}
+    )
+
+    html = page(client, circle.applicant, reverse("cases:case", args=[case.number])).content.decode()
+
+    assert "申请事由" in html and "联系电话138****5678" in html and "13812345678" not in html
+    assert "2026-12-01" in html
+
+
+def test_a_strangers_notice_and_a_missing_notice_are_not_found(client, circle):
+    case = CaseFactory.for_circle(circle)
+    correction_notice_issue(case=case, by=circle.actor(circle.reviewer), items=["缺少居住证明"])
+
+    stranger = page(client, PersonFactory().user, reverse("cases:notice", args=[case.number, 1]))
+    missing = page(client, circle.applicant, reverse("cases:notice", args=[case.number, 2]))
+
+    assert (stranger.status_code, missing.status_code) == (404, 404)
+    assert "缺少居住证明" not in stranger.content.decode()
+
+
+def test_an_action_without_the_csrf_token_is_refused(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(circle.applicant)
+
+    response = client.post(reverse("cases:withdraw", args=[case.number]), {"version": case.version})
+
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+
+
+def test_a_closed_case_offers_no_actions(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.WITHDRAWN)
+
+    html = page(client, circle.applicant, reverse("cases:case", args=[case.number])).content.decode()
+
+    assert "已撤回" in html and "您现在可以" not in html
+    assert reverse("cases:withdraw", args=[case.number]) not in html

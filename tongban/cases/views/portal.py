@@ -108,6 +108,27 @@ def _steps(case: Case) -> list[tuple]:
     return [(s, deadlines.light(step_clock(s), today) if s.started_on else None) for s in case_steps(case)]
 
 
+def form_rows(case: Case) -> list[tuple[str, str]]:
+    """The application form as filled, labelled by the version's definition; ID and phone numbers in it
+    are masked like everywhere else on the portal."""
+    definition = parse_definition(case.implementation_version.form_schema)
+    rows = []
+    for spec in definition.fields:
+        value = case.form_data.get(spec.key)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, bool):
+            text = "是" if value else "否"
+        elif isinstance(value, list):
+            labels = {o.value: o.label for o in spec.options}
+            text = "、".join(labels.get(v, str(v)) for v in value)
+        else:
+            labels = {o.value: o.label for o in spec.options}
+            text = labels.get(value, str(value))
+        rows.append((spec.label, mask_text(text)))
+    return rows
+
+
 def _get_case(request: HttpRequest, number: str) -> Case:
     try:
         return case_get(actor_from_request(request), number)
@@ -127,6 +148,7 @@ def _case_context(request: HttpRequest, case: Case, **extra) -> dict:
         "light": case_light(case),
         "steps": _steps(case),
         "timeline": timeline(case),
+        "form_rows": form_rows(case),
         "notices": list(case.correction_notices.order_by("number")),
         "materials": list(case.materials.order_by("id")),
         "guide_materials": materials,
@@ -162,7 +184,7 @@ def notice_page(request: HttpRequest, number: str, notice: int) -> HttpResponse:
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    cases = cases_visible(actor).filter(status__in=CaseStatus.values).order_by("-created_at", "-id")
+    cases = cases_visible(actor).order_by("-created_at", "-id")
     if actor.user is not None and not (actor.is_person or actor.is_company):
         cases = cases.none()  # staff use the workbench
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
