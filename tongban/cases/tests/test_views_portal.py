@@ -15,7 +15,7 @@ from tongban.identity.tests.factories import MandateFactory, PersonFactory
 
 from ..choices import Action, CaseStatus
 from ..models import Case, CaseEvent, CaseMaterial
-from ..services import case_accept, correction_notice_issue, shipment_create
+from ..services import case_accept, case_material_upload, correction_notice_issue, shipment_create
 from .factories import FORM, CaseFactory, Circle, add_steps, make_circle
 
 pytestmark = pytest.mark.django_db
@@ -523,3 +523,27 @@ def test_a_closed_case_offers_no_actions(client, circle):
 
     assert "已撤回" in html and "您现在可以" not in html
     assert reverse("cases:withdraw", args=[case.number]) not in html
+
+
+def test_the_applicant_downloads_an_uploaded_material_and_a_stranger_cannot(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.DRAFT)
+    material = case_material_upload(
+        case=case, by=circle.actor(circle.applicant), file=SimpleUploadedFile("id.pdf", PDF), name="身份证"
+    )
+    url = reverse("cases:material", args=[case.number, material.pk])
+
+    mine = page(client, circle.applicant, url)
+    theirs = page(client, PersonFactory().user, url)
+
+    assert mine.status_code == 200 and b"".join(mine.streaming_content) == PDF
+    assert mine["Content-Disposition"].startswith("attachment")
+    assert mine["X-Content-Type-Options"] == "nosniff"
+    assert theirs.status_code == 404
+
+
+def test_staff_see_the_case_page_without_the_applicants_buttons(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.CORRECTION_REQUIRED)
+
+    html = page(client, circle.reviewer, reverse("cases:case", args=[case.number])).content.decode()
+
+    assert "待补正材料" in html and "您现在可以" not in html and "上传材料" not in html

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -32,7 +32,8 @@ from tongban.identity.views.errors import rate_limited
 from .. import deadlines
 from ..choices import Action, CaseStatus, Party
 from ..forms import LookupForm, MaterialsForm, MaterialUploadForm
-from ..models import Case, CaseEvent
+from ..models import Case, CaseEvent, CaseMaterial
+from ..rules import parties_of
 from ..selectors import case_actions, case_get, case_steps, cases_visible
 from ..services import (
     case_clock,
@@ -138,10 +139,11 @@ def _get_case(request: HttpRequest, number: str) -> Case:
 
 def _case_context(request: HttpRequest, case: Case, **extra) -> dict:
     actor = actor_from_request(request)
-    actions = {row.action for row in case_actions(actor, case) if Party.APPLICANT in row.parties} & set(
-        APPLICANT_ACTIONS
-    )
-    can_upload = case.status in UPLOAD_STATUSES and Party.APPLICANT in _parties(actor, case)
+    # Staff see the page too, but act from the workbench: only an applicant gets the buttons.
+    is_applicant = Party.APPLICANT in parties_of(actor, case)
+    offered = {row.action for row in case_actions(actor, case)} if is_applicant else set()
+    actions = offered & set(APPLICANT_ACTIONS)
+    can_upload = is_applicant and case.status in UPLOAD_STATUSES
     materials = list(case.implementation_version.materials.all())
     context = {
         "case": case,
@@ -159,12 +161,6 @@ def _case_context(request: HttpRequest, case: Case, **extra) -> dict:
         "upload_form": MaterialUploadForm(materials=materials) if can_upload else None,
     }
     return context | extra
-
-
-def _parties(actor, case):
-    from ..rules import parties_of
-
-    return parties_of(actor, case)
 
 
 @login_required
@@ -190,6 +186,25 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(case, case_light(case)) for case in page.object_list]
     return render(request, "cases/portal/my_cases.html", {"page": page, "rows": rows})
+
+
+@login_required
+def material_file(request: HttpRequest, number: str, material_id: int) -> HttpResponse:
+    """A material's file, for those who see the case (media has no public URL); always a download."""
+    case = _get_case(request, number)
+    material = CaseMaterial.objects.filter(case=case, pk=material_id).exclude(file="").first()
+    if material is None:
+        raise Http404("no such material")
+    extension = material.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        material.file.open("rb"),
+        content_type=material.content_type or "application/octet-stream",
+        as_attachment=True,
+        filename=f"{case.number}-{material.pk}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _act(request: HttpRequest, number: str, service, **kwargs) -> HttpResponse:
@@ -442,4 +457,5 @@ urlpatterns = [
     path("cases/<str:number>/submit/", submit, name="submit"),
     path("cases/<str:number>/resubmit/", resubmit, name="resubmit"),
     path("cases/<str:number>/materials/", material_upload, name="material_upload"),
+    path("cases/<str:number>/materials/<int:material_id>/", material_file, name="material"),
 ]
