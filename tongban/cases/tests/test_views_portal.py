@@ -547,3 +547,12 @@ def test_staff_see_the_case_page_without_the_applicants_buttons(client, circle):
     html = page(client, circle.reviewer, reverse("cases:case", args=[case.number])).content.decode()
 
     assert "待补正材料" in html and "您现在可以" not in html and "上传材料" not in html
+
+
+def test_applying_is_rate_limited_per_account(client, online):
+    client.force_login(online.applicant)
+
+    answers = [client.post(apply_url(online), {"idempotency_key": "x"}).status_code for _ in range(21)]
+
+    assert answers[:20] == [400] * 20 and answers[20] == 429
+    assert not Case.objects.exists()

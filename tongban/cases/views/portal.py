@@ -53,6 +53,7 @@ UPLOAD_STATUSES = (CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUIRED)
 STAFF_PARTIES = (Party.HANDLER, Party.RECEIVING_CLERK, Party.SUPERVISOR)
 ONLINE_MODES = (Mode.ONLINE, Mode.JOINT)
 LOOKUP_RATE = "10/m"
+APPLY_RATE = "20/h"
 
 
 def mask_name(name: str) -> str:
@@ -365,6 +366,7 @@ def _apply_submit(actor, version, mode, form, files) -> Case:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit(group="cases.apply", key="user", rate=APPLY_RATE, method="POST", block=False)
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """在线申请: what is needed, the item's application form, the materials, one submit."""
     implementation = get_object_or_404(
@@ -380,6 +382,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     principals = _principals(request, implementation.service_item.basic_code)
     form, files = _apply_forms(request, version, principals, bound=request.method == "POST")
     if request.method == "POST":
+        if getattr(request, "limited", False):
+            return rate_limited(request)
         if form.is_valid() and files.is_valid():
             actor = _apply_actor(request, files.cleaned_data.get("on_behalf", ""))
             try:
