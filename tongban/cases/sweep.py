@@ -71,7 +71,11 @@ def _case_light_refresh(case_id: int, today: dt.date) -> str | None:
     is locked so that an act at the same moment is not overwritten (the version is left alone: a light
     is no change a page must be reloaded for)."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("service_item").get(pk=case_id)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("service_item", "receiving_org__region", "handling_org__region")
+            .get(pk=case_id)
+        )
         before = case.light
         deadline_refresh(case, case_clock(case), today)
         Case.objects.filter(pk=case.pk).update(**{name: getattr(case, name) for name in DEADLINE_FIELDS})
