@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 
 import structlog
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -58,6 +58,7 @@ class SweepScheduler(threading.Thread):
             finally:
                 close_old_connections()
             if self.stopped.wait(self.every):
+                connections.close_all()  # this thread's own connections
                 return
 
     def stop(self) -> None:
