@@ -476,3 +476,60 @@ def test_a_reviewer_without_a_cross_city_window_cannot_receive(client, circle):
     client.force_login(circle.reviewer)
 
     assert client.get(RECEIVE).status_code == 403
+
+
+# --- Reveal, corrections at the window, bad scans ----------------------------------------------------
+
+
+def test_a_clerk_who_identified_the_applicant_may_reveal_the_id_number_once_and_a_reviewer_may_not(
+    client, circle
+):
+    person = circle.applicant.person
+    case = CaseFactory.for_circle(circle, status=CaseStatus.RECEIVED, mode=Mode.PROXY)
+    token = identity_code_issue(by=actor_for(circle.applicant, channel=Channel.WEB)).token
+    client.force_login(circle.clerk)
+    client.post(RECEIVE, {"step": "identify", "token": token})
+
+    shown = client.post(f"{case_url(case)}reveal/", {"field": "id_number"}).content.decode()
+    later = page(client, case_url(case))[1]
+    client.force_login(circle.reviewer)
+    reviewer_page = page(client, case_url(case))[1]
+    refused = client.post(f"{case_url(case)}reveal/", {"field": "id_number"})
+
+    assert person.id_number in shown and "本次查看已记录" in shown
+    assert person.id_number not in later
+    assert "显示完整身份证号" not in reviewer_page
+    assert refused.status_code == 404 and person.id_number not in refused.content.decode()
+
+
+def test_the_window_takes_the_correction_of_a_proxy_case_and_resubmits_it(client, circle, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = CaseFactory.for_circle(circle, status=CaseStatus.CORRECTION_REQUIRED, mode=Mode.PROXY)
+    client.force_login(circle.clerk)
+
+    html = page(client, case_url(case))[1]
+    scan = client.post(
+        f"{case_url(case)}materials/", {"name": "补正材料", "file": SimpleUploadedFile("a.pdf", PDF)}
+    )
+    case.refresh_from_db()
+    response = act(client, case, "resubmit")
+
+    assert "/act/resubmit/" in html and "上传扫描件" in html
+    assert scan.status_code == 302 and response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+
+
+def test_a_scan_that_is_not_a_pdf_or_image_is_refused_beside_the_field(client, circle, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = CaseFactory.for_circle(circle, status=CaseStatus.RECEIVED, mode=Mode.PROXY)
+    client.force_login(circle.clerk)
+
+    response = client.post(
+        f"{case_url(case)}materials/",
+        {"name": "身份证", "file": SimpleUploadedFile("a.pdf", b"MZ not a pdf")},
+    )
+
+    assert response.status_code == 400
+    assert '<p class="field-error">只能上传PDF、JPG或PNG格式的文件。</p>' in response.content.decode()
+    assert not CaseMaterial.objects.exists()
