@@ -362,11 +362,13 @@ def test_the_window_registers_a_parcel_of_materials_and_the_handler_marks_it_del
     )
     shipment = Shipment.objects.get(case=case)
     client.force_login(circle.reviewer)
+    form = page(client, case_url(case))[1]
     updated = client.post(
         f"{case_url(case)}shipments/{shipment.pk}/", {"status": "delivered", "text": "已签收"}
     )
 
     assert created.status_code == 302 and updated.status_code == 302
+    assert f"{case_url(case)}shipments/{shipment.pk}/" in form and "更新状态" in form
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.DELIVERED
     assert "EA123456789CN" in page(client, case_url(case))[1]
@@ -533,3 +535,23 @@ def test_a_scan_that_is_not_a_pdf_or_image_is_refused_beside_the_field(client, c
     assert response.status_code == 400
     assert '<p class="field-error">只能上传PDF、JPG或PNG格式的文件。</p>' in response.content.decode()
     assert not CaseMaterial.objects.exists()
+
+
+def test_the_case_page_costs_the_same_queries_for_a_short_and_a_long_history(
+    client, circle, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    short = CaseFactory.for_circle(circle, status=CaseStatus.RECEIVED, mode=Mode.PROXY)
+    long = CaseFactory.for_circle(circle, status=CaseStatus.RECEIVED, mode=Mode.PROXY)
+    clerk = actor_for(circle.clerk)
+    for n in range(4):
+        case_material_upload(case=long, by=clerk, file=SimpleUploadedFile("a.pdf", PDF), name=f"材料{n}")
+    client.force_login(circle.reviewer)
+    page(client, case_url(short))
+    with CaseQueries() as few:
+        page(client, case_url(short))
+    with CaseQueries() as many:
+        html = page(client, case_url(long))[1]
+
+    assert "材料3" in html
+    assert len(many) == len(few)

@@ -254,7 +254,7 @@ def _case_context(request: HttpRequest, actor: Actor, case: Case, **extra) -> di
         "steps": list(case_steps(case)),
         "timeline": list(case_timeline(case).select_related("organization", "owner_after")),
         "materials": materials,
-        "notices": list(case.correction_notices.order_by("number")),
+        "notices": list(case.correction_notices.select_related("issued_by").order_by("number")),
         "procedures": list(case.special_procedures.order_by("started_at")),
         "shipments": list(case.shipments.order_by("created_at")),
         "actions": [(row.action, Action(row.action).label) for row in actions],
