@@ -30,12 +30,15 @@ from .schemas import (
     CaseStartIn,
     CaseSummaryOut,
     EventOut,
+    FormIn,
     MaterialOut,
     ShipmentEventIn,
     ShipmentIn,
     ShipmentOut,
+    StepFinishIn,
+    StepOut,
 )
-from .selectors import case_actions, case_get, case_timeline, cases_visible
+from .selectors import case_actions, case_get, case_steps, case_timeline, cases_visible
 
 router = Router(tags=["办件"], auth=API_AUTH)
 
@@ -101,6 +104,32 @@ def case_action_list(request: HttpRequest, number: str):
     """调用者现在可以对该办件做的操作（与页面上的按钮相同），以及每项须提供的内容。"""
     actor = api_actor(request)
     return list(case_actions(actor, case_get(actor, number)))
+
+
+@router.put("/{number}/form", response={200: CaseOut, **ACT_REFUSALS}, summary="保存申请表")
+def case_form(request: HttpRequest, number: str, payload: FormIn):
+    """申请人在提交前和补正时保存申请表（可不完整）；其他状态 409。"""
+    actor = api_actor(request)
+    case = services.case_form_save(case=case_get(actor, number), by=actor, form_data=payload.form_data)
+    return case_get(actor, case.pk)
+
+
+@router.get("/{number}/steps", response={200: list[StepOut], **REFUSALS}, summary="办理环节（多地联办）")
+def step_list(request: HttpRequest, number: str):
+    return case_steps(case_get(api_actor(request), number))
+
+
+@router.post(
+    "/{number}/steps/{position}/finish", response={200: StepOut, **ACT_REFUSALS}, summary="办结本单位的环节"
+)
+def step_finish(request: HttpRequest, number: str, position: int, payload: StepFinishIn):
+    """只有该环节的办理单位可以办结（403）；不同意须填写意见；本阶段全部办结后下一阶段的环节开始。"""
+    actor = api_actor(request)
+    step = case_steps(case_get(actor, number)).filter(position=position).first()
+    if step is None:
+        raise NotFound("未找到该环节。")
+    services.case_step_finish(step=step, by=actor, **payload.dict())
+    return case_steps(step.case).get(pk=step.pk)
 
 
 def _recipient(user_id: int | None) -> User | None:

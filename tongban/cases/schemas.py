@@ -11,7 +11,7 @@ from tongban.core.choices import Channel
 from tongban.core.masking import mask_id_number, mask_text
 from tongban.regions.schemas import choice_of
 
-from .choices import Action, CaseStatus, Decision, Party
+from .choices import Action, CaseStatus, Decision, Party, StepStatus
 from .models import Case, Light, MaterialKind, ShipmentPurpose, ShipmentStatus
 
 
@@ -230,3 +230,38 @@ class ShipmentOut(Schema):
     events: list[ShipmentEventOut]
     created_at: datetime
     updated_at: datetime
+
+
+class FormIn(Schema):
+    form_data: dict = Field(description="申请表内容（草稿可不完整，提交时按办事指南的申请表校验）")
+
+
+class StepOut(Schema):
+    position: int
+    name: str = Field(description="环节名称（含办理单位）")
+    organization: str = Field(description="办理单位")
+    stage: int = Field(description="阶段：同一阶段的环节并行办理，各阶段依次办理")
+    status: choice_of(StepStatus)
+    time_limit_days: int = Field(description="环节时限（工作日）")
+    due_on: date | None
+    light: choice_of(Light) | None
+    finished_at: datetime | None
+    opinion: str
+
+    @staticmethod
+    def resolve_organization(obj) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_light(obj) -> str | None:
+        return obj.light or None
+
+    @staticmethod
+    def resolve_opinion(obj) -> str:
+        return mask_text(obj.opinion)
+
+
+class StepFinishIn(Schema):
+    agree: bool = Field(description="同意（环节办结）或不同意（须填写意见）")
+    opinion: str = Field("", max_length=2000, description="办理意见")
+    expected_version: int | None = Field(None, description="页面上看到的办件 version；已变化时 409")

@@ -303,3 +303,39 @@ def test_the_list_takes_the_same_number_of_queries_for_many_cases(circle, django
         answer = client.get(API)
 
     assert answer.json()["count"] == 6
+
+
+def test_the_applicant_saves_the_draft_form_but_not_a_submitted_one(circle):
+    draft = CaseFactory.for_circle(circle, status=CaseStatus.DRAFT)
+    submitted = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED, form_data={"purpose": "原"})
+    client = signed_in(circle.applicant)
+
+    saved = client.put(f"{API}/{draft.number}/form", {"form_data": {"purpose": "入学"}}, "application/json")
+    refused = client.put(
+        f"{API}/{submitted.number}/form", {"form_data": {"purpose": "改"}}, "application/json"
+    )
+
+    assert (saved.status_code, saved.json()["form_data"]) == (200, {"purpose": "入学"})
+    assert refused.status_code == 409
+    assert Case.objects.get(pk=submitted.pk).form_data == {"purpose": "原"}
+
+
+def test_a_step_is_finished_by_its_organization_only(circle):
+    from tongban.catalog.choices import Mode
+
+    from ..choices import StepStatus
+    from .factories import add_steps
+
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW, mode=Mode.JOINT)
+    add_steps(case, StepStatus.ACTIVE, StepStatus.PENDING)
+    url = f"{API}/{case.number}/steps/1/finish"
+
+    refused = signed_in(circle.clerk).post(url, {"agree": True}, content_type="application/json")
+    done = signed_in(circle.reviewer).post(
+        url, {"agree": True, "opinion": "同意"}, content_type="application/json"
+    )
+    steps = signed_in(circle.applicant).get(f"{API}/{case.number}/steps").json()
+
+    assert refused.status_code == 403
+    assert done.status_code == 200
+    assert [s["status"]["value"] for s in steps] == ["done", "active"]
