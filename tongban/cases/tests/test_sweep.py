@@ -147,3 +147,25 @@ def test_entering_a_year_enqueues_the_recomputation_of_provisional_deadlines(cir
 
     assert cases_deadlines_recompute.call(2027) == {"cases": 1, "steps": 0}
     assert Case.objects.get(pk=case.pk).due_on == deadlines.due_date(case_clock(case)).date
+
+
+def test_an_active_steps_light_is_computed_again_on_its_red_day(circle):
+    from ..choices import StepStatus
+    from ..models import CaseStep
+    from ..services import step_clock
+    from .factories import add_steps
+
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW)
+    (step,) = add_steps(case, StepStatus.ACTIVE)
+    CaseStep.objects.filter(pk=step.pk).update(started_on=timezone.localdate(), time_limit_days=2)
+    step.refresh_from_db()
+    dates = deadlines.light_dates(step_clock(step))
+    CaseStep.objects.filter(pk=step.pk).update(
+        light=Light.GREEN, yellow_on=dates.yellow_on, red_on=dates.red_on
+    )
+
+    counts = lights_refresh(today=dates.red_on)
+
+    assert counts["steps"] == 1
+    assert CaseStep.objects.get(pk=step.pk).light == Light.RED
+    assert lights_refresh(today=dates.red_on)["steps"] == 0
