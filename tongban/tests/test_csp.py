@@ -141,6 +141,7 @@ def sample() -> Sample:
             "cases:wb_act": {"action": "accept"},
             "cases:wb_material": {"material_id": 1},
             "cases:wb_shipment_update": {"shipment_id": 1},
+            "cases:wb_step_finish": {"step_id": 1},
         },
     )
 

@@ -555,3 +555,23 @@ def test_the_case_page_costs_the_same_queries_for_a_short_and_a_long_history(
 
     assert "材料3" in html
     assert len(many) == len(few)
+
+
+def test_the_reviewer_finishes_the_step_of_a_joint_case_and_an_objection_needs_a_reason(client, circle):
+    from ..choices import StepStatus
+    from .factories import add_steps
+
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW, mode=Mode.JOINT)
+    first, _ = add_steps(case, StepStatus.ACTIVE, StepStatus.PENDING)
+    client.force_login(circle.reviewer)
+    url = f"{case_url(case)}steps/{first.pk}/"
+
+    html = page(client, case_url(case))[1]
+    objected = client.post(url, {"expected_version": case.version, "agree": "no", "opinion": ""})
+    agreed = client.post(url, {"expected_version": case.version, "agree": "yes", "opinion": "材料齐全"})
+
+    assert url in html
+    assert objected.status_code == 400 and "须填写理由" in objected.content.decode()
+    assert agreed.status_code == 302
+    first.refresh_from_db()
+    assert (first.status, first.opinion) == (StepStatus.DONE, "材料齐全")

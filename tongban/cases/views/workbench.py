@@ -234,6 +234,7 @@ def _staff_choices(case: Case) -> list[User]:
 
 def _case_context(request: HttpRequest, actor: Actor, case: Case, **extra) -> dict:
     actions = case_actions(actor, case)
+    steps = list(case_steps(case))
     materials = list(case.materials.select_related("guide_material").order_by("id"))
     person = getattr(case.applicant, "person", None)
     version = case.implementation_version
@@ -251,7 +252,13 @@ def _case_context(request: HttpRequest, actor: Actor, case: Case, **extra) -> di
         "can_reveal": person is not None and access.check(actor, "person.reveal", person),
         "field_labels": FIELD_LABELS,
         "light": _light(case),
-        "steps": list(case_steps(case)),
+        "steps": steps,
+        "my_step_ids": {
+            step.pk
+            for step in steps
+            if step.status == StepStatus.ACTIVE
+            and step.organization_id in actor.organization_ids(*HANDLER_ROLES)
+        },
         "timeline": list(case_timeline(case).select_related("organization", "owner_after")),
         "materials": materials,
         "notices": list(case.correction_notices.select_related("issued_by").order_by("number")),
@@ -447,6 +454,42 @@ def case_reveal(request: HttpRequest, actor: Actor, number: str) -> HttpResponse
         return _render_case(request, actor, case, status=400, problem=exc.message)
     revealed = {"label": FIELD_LABELS[field], "value": value, "reason": REVEAL_REASON}
     return _render_case(request, actor, case, revealed=revealed)
+
+
+@require_POST
+@_staff_only
+def step_finish(request: HttpRequest, actor: Actor, number: str, step_id: int) -> HttpResponse:
+    """多地联办: staff of a step's organization finish their own step, agreeing or objecting (with reason)."""
+    case = _case_or_404(actor, number)
+    step = CaseStep.objects.filter(case=case, pk=step_id).first()
+    if step is None:
+        raise AccessDenied("case.view")
+    try:
+        version = int(request.POST.get("expected_version", ""))
+    except ValueError:
+        version = -1
+    if version != case.version:
+        return _render_case(request, actor, case, status=409, problem=STALE)
+    agree = request.POST.get("agree") == "yes"
+    try:
+        services.case_step_finish(
+            step=step,
+            by=actor,
+            agree=agree,
+            opinion=request.POST.get("opinion", ""),
+            expected_version=version,
+        )
+    except (AccessDenied, ActionRefused):
+        raise
+    except Conflict:
+        case.refresh_from_db()
+        return _render_case(request, actor, case, status=409, problem=STALE)
+    except DomainError as exc:
+        case.refresh_from_db()
+        errors = {f"step_{e.field}": e.message for e in exc.errors}
+        return _render_case(request, actor, case, status=exc.status, problem=exc.message, errors=errors)
+    request.session["cases.wb_flash"] = f"「{step.name}」已办结。"
+    return redirect("cases:wb_case", number=case.number)
 
 
 # --- Materials -----------------------------------------------------------------------------------------
@@ -731,6 +774,7 @@ urlpatterns = [
     path("workbench/cases/receive/", receive, name="wb_receive"),
     path("workbench/cases/<str:number>/", case_page, name="wb_case"),
     path("workbench/cases/<str:number>/act/<str:action>/", case_act_view, name="wb_act"),
+    path("workbench/cases/<str:number>/steps/<int:step_id>/", step_finish, name="wb_step_finish"),
     path("workbench/cases/<str:number>/reveal/", case_reveal, name="wb_reveal"),
     path("workbench/cases/<str:number>/receipt/", receipt, name="wb_receipt"),
     path("workbench/cases/<str:number>/materials/", material_upload, name="wb_material_upload"),
