@@ -575,3 +575,35 @@ def test_the_reviewer_finishes_the_step_of_a_joint_case_and_an_objection_needs_a
     assert agreed.status_code == 302
     first.refresh_from_db()
     assert (first.status, first.opinion) == (StepStatus.DONE, "材料齐全")
+
+
+def test_acceptance_with_a_deficiency_names_the_material_and_its_promised_date(client, circle):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    deferrable = circle.version.materials.get(name="居住证明")
+    client.force_login(circle.reviewer)
+    promised = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+
+    nothing = act(client, case, "accept_with_deficiency")
+    done = act(client, case, "accept_with_deficiency", **{f"promise_{deferrable.pk}": promised})
+
+    assert nothing.status_code == 400
+    assert "容缺受理须列明容缺材料及申请人承诺补交的日期。" in nothing.content.decode()
+    assert done.status_code == 302
+    material = CaseMaterial.objects.get(case=case)
+    assert (material.name, material.promised_on.isoformat()) == ("居住证明", promised)
+
+
+def test_a_hand_over_without_a_colleague_is_refused_and_changes_nothing(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW, owner=circle.reviewer)
+    client.force_login(circle.reviewer)
+
+    response = act(client, case, "hand_over", recipient="", reason="出差")
+
+    assert response.status_code == 400
+    assert "接手人员应为本件所在单位的在岗工作人员。" in response.content.decode()
+    case.refresh_from_db()
+    assert (case.owner, case.version) == (circle.reviewer, 1)
