@@ -607,3 +607,14 @@ def test_a_hand_over_without_a_colleague_is_refused_and_changes_nothing(client, 
     assert "接手人员应为本件所在单位的在岗工作人员。" in response.content.decode()
     case.refresh_from_db()
     assert (case.owner, case.version) == (circle.reviewer, 1)
+
+
+def test_each_side_is_offered_only_the_parcels_it_sends(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.DECIDED, mode=Mode.PROXY)
+    client.force_login(circle.reviewer)
+    handler = page(client, case_url(case))[1]
+    client.force_login(circle.clerk)
+    window = page(client, case_url(case))[1]
+
+    assert 'value="result_to_window"' in handler and 'value="materials_to_handler"' not in handler
+    assert 'value="materials_to_handler"' in window and 'value="result_to_window"' not in window

@@ -43,7 +43,16 @@ from ..forms_workbench import (
     ShipmentUpdateForm,
     UploadForm,
 )
-from ..models import Case, CaseMaterial, CaseStep, Light, ProcedureKind, Shipment, ShipmentStatus
+from ..models import (
+    Case,
+    CaseMaterial,
+    CaseStep,
+    Light,
+    ProcedureKind,
+    Shipment,
+    ShipmentPurpose,
+    ShipmentStatus,
+)
 from ..numbers import case_number_normalize
 from ..rules import HANDLER_ROLES, RECEIVING_ROLES, parties_of
 from ..selectors import case_actions, case_get, case_steps, case_timeline, cases_visible
@@ -55,6 +64,13 @@ PAGE_SIZE = 20
 REVEAL_REASON = "办件办理"
 RECEIVE_SESSION_KEY = "cases.wb_receive.applicant"
 RECEIVE_TTL = dt.timedelta(minutes=30)
+# Who registers which parcel (the sending side; services.shipment_create refuses anyone else).
+SENDERS = {
+    ShipmentPurpose.MATERIALS_TO_HANDLER: Party.RECEIVING_CLERK,
+    ShipmentPurpose.ORIGINALS_TO_ARCHIVE: Party.RECEIVING_CLERK,
+    ShipmentPurpose.RESULT_TO_APPLICANT: Party.HANDLER,
+    ShipmentPurpose.RESULT_TO_WINDOW: Party.HANDLER,
+}
 
 
 # --- Who comes in ------------------------------------------------------------------------------------
@@ -272,6 +288,7 @@ def _case_context(request: HttpRequest, actor: Actor, case: Case, **extra) -> di
         "notices_issued": case.correction_notices.count(),
         "upload_form": UploadForm(materials=guide_materials) if window_scans else None,
         "shipment_form": ShipmentCreateForm() if parties & {Party.HANDLER, Party.RECEIVING_CLERK} else None,
+        "shipment_purposes": [(p.value, p.label) for p in ShipmentPurpose if SENDERS[p] in parties],
         "shipment_statuses": ShipmentUpdateForm.base_fields["status"].choices,
         "can_ship": bool(parties & {Party.HANDLER, Party.RECEIVING_CLERK}),
         "errors": {},
