@@ -74,7 +74,15 @@ class MaterialsForm(Described):
     """One file input per material of the guide version (and an electronic license number where the
     guide accepts one), and the Idempotency-Key made when the page was first shown."""
 
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    idempotency_key = forms.CharField(
+        label="申请页面",
+        widget=forms.HiddenInput,
+        max_length=100,
+        error_messages={
+            "required": "页面已过期，请刷新后重新填写。",
+            "max_length": "页面已过期，请刷新后重新填写。",
+        },
+    )
     on_behalf = forms.ChoiceField(label="申请人", required=False)
 
     def __init__(self, *args, materials=(), principals=(), **kwargs):

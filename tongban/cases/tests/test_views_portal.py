@@ -556,3 +556,13 @@ def test_applying_is_rate_limited_per_account(client, online):
 
     assert answers[:20] == [400] * 20 and answers[20] == 429
     assert not Case.objects.exists()
+
+
+def test_a_post_without_the_pages_key_is_refused_in_chinese(client, online):
+    client.force_login(online.applicant)
+
+    response = client.post(apply_url(online), apply_data(online, idempotency_key=""))
+
+    assert response.status_code == 400
+    assert "页面已过期，请刷新后重新填写。" in response.content.decode()
+    assert not Case.objects.exists()
