@@ -566,3 +566,15 @@ def test_a_post_without_the_pages_key_is_refused_in_chinese(client, online):
     assert response.status_code == 400
     assert "页面已过期，请刷新后重新填写。" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_a_paused_case_says_which_pause_and_that_the_clock_stands_still(client, circle):
+    suspended = CaseFactory.for_circle(circle, status=CaseStatus.SUSPENDED)
+    special = CaseFactory.for_circle(circle, status=CaseStatus.SPECIAL_PROCEDURE, pause_expected_days=10)
+    client.force_login(circle.applicant)
+
+    suspended_html = client.get(reverse("cases:case", args=[suspended.number])).content.decode()
+    special_html = client.get(reverse("cases:case", args=[special.number])).content.decode()
+
+    assert "暂停办理中，时限暂停（恢复后剩余5个工作日）" in suspended_html
+    assert "特别程序中，时限暂停，预计需10个工作日（恢复后剩余5个工作日）" in special_html

@@ -7,7 +7,7 @@ organization and a masked name; no page shows an ID or phone number in clear.
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -102,7 +102,10 @@ def timeline(case: Case, *, public: bool = False) -> list[TimelineRow]:
 def case_light(case: Case) -> deadlines.Light | None:
     if case.clock_started_on is None or case.status == CaseStatus.WITHDRAWN:
         return None
-    return deadlines.light(case_clock(case), timezone.localdate())
+    clock = case_clock(case)
+    if case.status == CaseStatus.SUSPENDED:  # the pause is 挂起, not a special procedure
+        clock = replace(clock, pauses=tuple(replace(p, what="暂停办理") for p in clock.pauses))
+    return deadlines.light(clock, timezone.localdate())
 
 
 def _steps(case: Case) -> list[tuple]:
