@@ -618,3 +618,21 @@ def test_each_side_is_offered_only_the_parcels_it_sends(client, circle):
 
     assert 'value="result_to_window"' in handler and 'value="materials_to_handler"' not in handler
     assert 'value="materials_to_handler"' in window and 'value="result_to_window"' not in window
+
+
+def test_the_window_is_offered_only_the_items_whose_availability_includes_it(client, circle):
+    from tongban.catalog.tests.factories import published_implementation
+
+    elsewhere = published_implementation(organization=circle.handling_org)  # 武汉's, not at 鄂州's window
+    person = PersonFactory(real_name="王小明", id_number=make_id_number(33))
+    client.force_login(circle.clerk)
+    client.post(RECEIVE, {"step": "identify", "id_number": person.id_number, "real_name": "王小明"})
+
+    html = page(client, RECEIVE)[1]
+    refused = client.post(
+        RECEIVE, {"window": circle.window.pk, "implementation": elsewhere.code, "consent": "yes"}
+    )
+
+    assert f'value="{circle.implementation.code}"' in html
+    assert f'value="{elsewhere.code}"' not in html
+    assert refused.status_code == 200 and not Case.objects.exists()
