@@ -142,6 +142,8 @@ def sample() -> Sample:
             "cases:wb_material": {"material_id": 1},
             "cases:wb_shipment_update": {"shipment_id": 1},
             "cases:wb_step_finish": {"step_id": 1},
+            "cases:notice": {"notice": 1},
+            "cases:material": {"material_id": 1},
         },
     )
 
