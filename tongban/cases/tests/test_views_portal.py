@@ -2,10 +2,12 @@
 anonymous (to the login page); the actions the page offers and what they change."""
 
 import re
+import threading
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -578,3 +580,34 @@ def test_a_paused_case_says_which_pause_and_that_the_clock_stands_still(client, 
 
     assert "暂停办理中，时限暂停（恢复后剩余5个工作日）" in suspended_html
     assert "特别程序中，时限暂停，预计需10个工作日（恢复后剩余5个工作日）" in special_html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions need PostgreSQL")
+def test_a_double_click_arriving_at_once_creates_one_case(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    circle = make_circle(form=FORM)
+    Availability.objects.create(implementation=circle.implementation, mode=Mode.ONLINE)
+    clients = [Client(), Client()]
+    for each in clients:
+        each.force_login(circle.applicant)
+    barrier = threading.Barrier(2)
+    answers: list = [None, None]
+
+    def post(i):
+        try:
+            barrier.wait()
+            answers[i] = clients[i].post(apply_url(circle), apply_data(circle, key="clicked-twice"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    case = Case.objects.get()
+    assert [a.status_code for a in answers] == [302, 302]
+    assert {a["Location"] for a in answers} == {f"/cases/{case.number}/"}
+    assert case.materials.count() == 2 and case.events.count() == 2
