@@ -1,7 +1,7 @@
 """Issue 4's second journey: a clerk at 鄂州's cross-city window identifies an applicant, receives a case
 for a 武汉 item against 武汉's guide version (checklist, form, consent), prints the receipt, uploads a
 scan and forwards it; a 武汉 reviewer finds it in the inbox and issues a one-time correction notice; the
-applicant answers it (through the service for now) and the case is back in the reviewer's inbox. Every
+applicant answers it on the portal and the case is back in the reviewer's inbox. Every
 workbench page passes axe and reports no CSP violation."""
 
 import pytest
@@ -103,12 +103,12 @@ def test_a_window_in_ezhou_receives_a_wuhan_case_and_wuhan_asks_for_a_correction
     portal.check()
     assert CorrectionNotice.objects.get(case=case).items == ["身份证扫描件不清晰", "缺少居住证明"]
 
-    # The applicant answers (through the service: the portal's own journey covers its page), and the
-    # case is back among the reviewer's cases to accept.
-    from tongban.cases.services import case_resubmit
-    from tongban.identity.access import actor_for
-
-    case_resubmit(case=case, by=actor_for(person.user))
+    # The applicant answers on the portal, and the case is back among the reviewer's cases to accept.
+    sign_in(portal, person.user)
+    page = portal.visit(f"/cases/{case.number}/")
+    page.get_by_role("button", name="补正完成，重新提交").click()
+    expect(page.get_by_role("button", name="补正完成，重新提交")).to_have_count(0)
+    sign_in(portal, circle.reviewer)
     page = portal.visit("/workbench/cases/?tab=accept")
     expect(page.get_by_role("link", name=case.number_display)).to_be_visible()
     portal.check()
