@@ -3,14 +3,17 @@ material and gives an e-license number, submits once, and finds the case under �
 accepts it and the citizen sees 已受理 with its deadline. Every page passes axe, on a desktop and on a
 phone."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from tongban.cases.choices import CaseStatus
 from tongban.cases.models import Case
-from tongban.cases.services import case_accept
-from tongban.cases.tests.factories import FORM, make_circle
+from tongban.cases.services import case_accept, correction_notice_issue
+from tongban.cases.tests.factories import FORM, CaseFactory, make_circle
 from tongban.catalog.choices import Mode
 from tongban.catalog.models import Availability
 
@@ -83,3 +86,56 @@ def test_the_same_journey_fits_a_phone_screen(phone_portal, item):
     apply_then_follow(phone_portal, item)
 
     assert phone_portal.page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_citizen_answers_a_correction_notice(portal, item):
+    circle = item
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED, form_data={"purpose": "异地就业"})
+    correction_notice_issue(
+        case=case, by=circle.actor(circle.reviewer), items=["身份证复印件不清晰，请重新上传"]
+    )
+    sign_in(portal, circle.applicant)
+
+    page = portal.visit(f"/cases/{case.number}/")
+    expect(page.locator(".case-status")).to_have_text("待补正材料")
+    expect(page.get_by_text("身份证复印件不清晰，请重新上传")).to_be_visible()
+    portal.check()
+
+    page.get_by_role("link", name="查看并打印一次性告知书").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("补正材料一次性告知书")
+    portal.check()
+    page.go_back()
+
+    page.get_by_label("材料", exact=True).select_option(label="身份证")
+    page.get_by_label("文件", exact=True).set_input_files(
+        files=[{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name="上传材料").click()
+    expect(page.get_by_role("link", name=re.compile(r"上传文件\s*：身份证"))).to_be_visible()
+    page.get_by_role("button", name="补正完成，重新提交").click()
+
+    expect(page.locator(".case-status")).to_have_text("已提交，待受理")
+    expect(page.get_by_text("已补正")).to_be_visible()
+    portal.check()
+
+
+def test_a_window_case_is_looked_up_without_signing_in(portal, item):
+    circle = item
+    case = CaseFactory.for_circle(circle, status=CaseStatus.ACCEPTED, mode=Mode.PROXY)
+
+    page = portal.visit("/cases/lookup/")
+    portal.check()
+    page.get_by_label("办件编号").fill(case.number_display)
+    page.get_by_label("申请人手机号码").fill("13900000000")
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_role("alert")).to_contain_text("没有找到与该办件编号和手机号码相符的窗口办件")
+    portal.problems[:] = [p for p in portal.problems if "status of 400" not in p]
+    portal.check()
+
+    page.get_by_label("办件编号").fill(case.number_display)
+    page.get_by_label("申请人手机号码").fill(circle.applicant.person.phone)
+    page.get_by_role("button", name="查询").click()
+
+    expect(page.get_by_role("heading", level=2, name=circle.implementation.service_item.name)).to_be_visible()
+    expect(page.get_by_text("已受理", exact=True)).to_be_visible()
+    portal.check()
