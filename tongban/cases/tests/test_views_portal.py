@@ -611,3 +611,26 @@ def test_a_double_click_arriving_at_once_creates_one_case(settings, tmp_path):
     assert [a.status_code for a in answers] == [302, 302]
     assert {a["Location"] for a in answers} == {f"/cases/{case.number}/"}
     assert case.materials.count() == 2 and case.events.count() == 2
+
+
+def test_a_helper_acting_for_the_applicant_appears_by_organization_and_masked_name(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    CaseEvent.objects.create(
+        case=case,
+        seq=1,
+        action=Action.SUBMIT,
+        from_status="draft",
+        to_status="submitted",
+        actor_label="赵帮办",
+        on_behalf_of=circle.applicant,
+        on_behalf_of_label="张三",
+        organization=circle.receiving_org,
+        party="applicant",
+        channel="window",
+        at=case.created_at,
+    )
+
+    html = page(client, circle.applicant, reverse("cases:case", args=[case.number])).content.decode()
+
+    assert f"{circle.receiving_org.name} 帮办代办员赵**（代申请人办理）" in html
+    assert "赵帮办" not in html

@@ -59,7 +59,7 @@ APPLY_RATE = "20/h"
 def mask_name(name: str) -> str:
     """张三丰 → 张**: enough for an applicant to tell colleagues apart, not to find them."""
     name = (name or "").strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else "工作人员"
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def _who(event: CaseEvent, *, public: bool) -> str:
         return org if public else f"{org} 工作人员{mask_name(event.actor_label)}"
     if public:
         return "申请人"
+    if event.organization is not None:  # a staff helper (帮办代办) acting at the applicant's request
+        return f"{event.organization.name} 帮办代办员{mask_name(event.actor_label)}（代申请人办理）"
     who = mask_text(event.actor_label)
     if event.on_behalf_of_label and event.on_behalf_of_label != event.actor_label:
         who += f"（代{mask_text(event.on_behalf_of_label)}办理）"
