@@ -477,3 +477,8 @@ def implementation_reach(implementation: Implementation) -> ImplementationReach:
         modes=[m for m in Mode.values if m in modes],
         cities=[c for c in city_list if c.pk in city_ids],
     )
+
+
+def implementation_applies_online(implementation: Implementation) -> bool:
+    """Whether the implementation is received on the portal (全程网办, or 多地联办 started online)."""
+    return implementation.availability.filter(mode__in=[Mode.ONLINE, Mode.JOINT]).exists()

@@ -781,3 +781,17 @@ def test_the_server_error_page_renders_without_a_request(db):
 
     assert "<h1>服务暂时不可用</h1>" in html
     assert '<html lang="zh-Hans">' in html
+
+
+@pytest.mark.django_db
+def test_the_guide_offers_online_application_only_where_it_is_received_online(client):
+    online = published_implementation()
+    availability_add(implementation=online, mode=Mode.ONLINE)
+    window_only = published_implementation()
+    availability_add(implementation=window_only, mode=Mode.PROXY, window=WindowFactory(is_cross_city=True))
+
+    offered = client.get(reverse("catalog:guide", args=[online.code])).content.decode()
+    not_offered = client.get(reverse("catalog:guide", args=[window_only.code])).content.decode()
+
+    assert f'href="{reverse("cases:apply", args=[online.code])}">在线申请</a>' in offered
+    assert "在线申请" not in not_offered

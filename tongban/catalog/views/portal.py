@@ -76,6 +76,7 @@ def _render_guide(request: HttpRequest, version: ImplementationVersion) -> HttpR
         "item": implementation.service_item,
         "organization": implementation.organization,
         "is_current": version.pk == implementation.current_id,
+        "applies_online": selectors.implementation_applies_online(implementation),
     }
     return render(request, "catalog/guide.html", context)
 
