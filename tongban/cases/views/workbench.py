@@ -27,7 +27,8 @@ from tongban.core.choices import Channel
 from tongban.core.errors import Conflict, DomainError, ValidationFailed
 from tongban.identity import access
 from tongban.identity.access import AccessDenied, ActionRefused, Actor, actor_from_request
-from tongban.identity.models import Person, User, id_number_index
+from tongban.identity.models import Person, User
+from tongban.identity.selectors.accounts import person_matching
 from tongban.identity.selectors.codes import account_identity, mask_name
 from tongban.identity.services.identity_codes import identity_code_verify
 from tongban.identity.services.reveal import FIELD_LABELS, person_reveal
@@ -675,12 +676,8 @@ def _identify(actor: Actor, data: dict) -> User:
     if data.get("token"):
         identified = identity_code_verify(token=data["token"], by=actor, place="圈内通办专窗收件")
         return User.objects.get(pk=identified.account_id)
-    person = (
-        Person.objects.select_related("user")
-        .filter(id_number_index=id_number_index(data["id_number"].upper()))
-        .first()
-    )
-    if person is None or person.real_name != data["real_name"]:
+    person = person_matching(real_name=data["real_name"], id_number=data["id_number"])
+    if person is None:
         raise ValidationFailed.on("id_number", "公民身份号码与姓名不匹配，或该申请人尚未注册，请核对。")
     return person.user
 

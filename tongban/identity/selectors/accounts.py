@@ -28,6 +28,18 @@ def login_username(entered: str) -> str:
     return person.user.get_username() if person else f"id#{index[:24]}"
 
 
+def person_matching(*, real_name: str, id_number: str) -> Person | None:
+    """The active person registered with this resident ID number (found through its blind index) and
+    exactly this real name; None otherwise. Callers answer "not found" and "name differs" alike, so a form
+    cannot be used to learn who is registered."""
+    person = (
+        Person.objects.select_related("user")
+        .filter(id_number_index=id_number_index((id_number or "").strip().upper()), user__is_active=True)
+        .first()
+    )
+    return person if person is not None and person.real_name == (real_name or "").strip() else None
+
+
 @dataclass(frozen=True)
 class OperatorRow:
     id: int

@@ -23,6 +23,7 @@ from ..access import Actor
 from ..choices import AccountKind
 from ..models import Company, CompanyOperator, Person, User, id_number_index
 from ..resident_ids import ResidentId, resident_id_check
+from ..selectors.accounts import person_matching
 
 USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{3,29}")
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -334,8 +335,8 @@ def company_operator_add(*, company: Company, real_name: str, id_number: str, by
     real_name = problems.check("real_name", _name, real_name, label="姓名")
     resident = problems.check("id_number", resident_id_check, id_number)
     problems.raise_if_any()
-    person = Person.objects.filter(id_number_index=id_number_index(resident.number)).first()
-    if person is None or person.real_name != real_name:
+    person = person_matching(real_name=real_name, id_number=resident.number)
+    if person is None:
         raise ValidationFailed.on("__all__", OPERATOR_NOT_FOUND)
 
     with transaction.atomic():

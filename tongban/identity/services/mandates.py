@@ -22,7 +22,8 @@ from tongban.core.errors import Conflict, FieldError, ValidationFailed
 
 from .. import access
 from ..access import ActionRefused, Actor
-from ..models import Mandate, Person, id_number_index
+from ..models import Mandate, Person
+from ..selectors.accounts import person_matching
 from ..selectors.mandates import item_names, mandate_principal_for
 
 MAX_ITEMS = 50
@@ -106,12 +107,7 @@ def _agent(name: str, id_number: str, errors: list[FieldError]) -> Person | None
     elif not ric.is_valid(number):
         mine.append(FieldError("agent_id_number", AGENT_ID_INVALID))
     if not mine:
-        person = (
-            Person.objects.select_related("user")
-            .filter(id_number_index=id_number_index(number), user__is_active=True)
-            .first()
-        )
-        if person is not None and person.real_name == name:
+        if (person := person_matching(real_name=name, id_number=number)) is not None:
             return person
         mine.append(FieldError("agent_id_number", AGENT_UNKNOWN))
     errors.extend(mine)
