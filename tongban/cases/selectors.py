@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tongban.catalog.choices import Mode
+from tongban.catalog.selectors import implementations_in_force, reach_for
 from tongban.identity import access
 from tongban.identity.access import AccessDenied, Actor
 from tongban.identity.choices import Role
@@ -15,7 +17,7 @@ from .choices import CaseStatus
 from .models import Case, CaseEvent, CaseStep
 from .numbers import case_number_normalize
 from .rules import CASE_STAFF, parties_of
-from .services import case_facts, notice_period_over
+from .services import case_facts, notice_period_over, reach_includes_window
 from .workflow import ACCEPTANCE_NOTICE_DAYS, Transition, actions_available
 
 _RELATED = (
@@ -117,3 +119,20 @@ def cases_deemable(today: dt.date | None = None) -> Iterator[Case]:
     cutoff = timezone.now() - dt.timedelta(days=ACCEPTANCE_NOTICE_DAYS)
     candidates = Case.objects.filter(status=CaseStatus.SUBMITTED, received_at__lt=cutoff).order_by("pk")
     return (case for case in candidates.iterator() if notice_period_over(case, today))
+
+
+def implementations_receivable_at(window) -> list:
+    """Implementations in force of other cities that this cross-city window may receive (异地代收), by
+    item name: the items a clerk can pick."""
+    city_id = window.hall.region.city_id
+    implementations = [
+        implementation
+        for implementation in implementations_in_force().order_by("service_item__name", "code")
+        if implementation.organization.region.city_id != city_id
+    ]
+    reach = reach_for(implementations)
+    return [
+        implementation
+        for implementation in implementations
+        if any(reach_includes_window(entry, window, Mode.PROXY) for entry in reach.get(implementation.pk, []))
+    ]

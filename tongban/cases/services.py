@@ -510,21 +510,24 @@ def case_start_online(
         return existing  # a concurrent retry created it first
 
 
+def reach_includes_window(entry, window: Window, mode: Mode) -> bool:
+    """One reach entry of an implementation (catalog.selectors.reach_for) covers this window for the mode:
+    the window itself, its region or the region's city, or the whole circle."""
+    if entry.mode != mode or entry.kiosk is not None:
+        return False
+    if entry.window is not None:
+        return entry.window.pk == window.pk
+    region = window.hall.region
+    return (entry.region is None and entry.city is None) or (
+        entry.region is not None and entry.region.pk in (region.pk, region.parent_id)
+    )
+
+
 def window_receives(window: Window, version: ImplementationVersion, mode: Mode) -> bool:
     """The implementation's availability includes this window for the mode (explicitly, by its region or
     city, or through an agreement)."""
-    region = window.hall.region
-    for entry in reach_for([version.implementation]).get(version.implementation_id, []):
-        if entry.mode != mode or entry.kiosk is not None:
-            continue
-        if entry.window is not None:
-            if entry.window.pk == window.pk:
-                return True
-        elif (entry.region is None and entry.city is None) or (
-            entry.region is not None and entry.region.pk in (region.pk, region.parent_id)
-        ):
-            return True
-    return False
+    entries = reach_for([version.implementation]).get(version.implementation_id, [])
+    return any(reach_includes_window(entry, window, mode) for entry in entries)
 
 
 def case_receive_at_window(
@@ -1039,7 +1042,7 @@ def case_material_license(
 # --- Shipments (寄递) ---------------------------------------------------------------------------------
 
 # Who sends what: the window sends materials and originals on; the handling organization sends results.
-_SENDERS = {
+SHIPMENT_SENDERS = {
     ShipmentPurpose.MATERIALS_TO_HANDLER: Party.RECEIVING_CLERK,
     ShipmentPurpose.ORIGINALS_TO_ARCHIVE: Party.RECEIVING_CLERK,
     ShipmentPurpose.RESULT_TO_APPLICANT: Party.HANDLER,
@@ -1063,7 +1066,7 @@ def shipment_create(*, case: Case, by: Actor, purpose: str, carrier: str, tracki
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         access.require(by, "case.act", locked)
-        if _SENDERS[purpose] not in parties_of(by, locked):
+        if SHIPMENT_SENDERS[purpose] not in parties_of(by, locked):
             raise access.ActionRefused("case.act", locked, "该寄递应由寄出方登记。")
         if Shipment.objects.filter(carrier=carrier, tracking_number=tracking_number).exists():
             raise ValidationFailed.on("tracking_number", "该运单号已登记。")

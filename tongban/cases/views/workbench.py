@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tongban.catalog.choices import Mode, Necessity
+from tongban.catalog.choices import Necessity
 from tongban.catalog.formdef import build_form_class, parse_definition
-from tongban.catalog.selectors import implementations_in_force, reach_for, version_with_guide
+from tongban.catalog.selectors import version_with_guide
 from tongban.core.choices import Channel
 from tongban.core.errors import Conflict, DomainError, ValidationFailed
 from tongban.identity import access
@@ -56,7 +56,14 @@ from ..models import (
 )
 from ..numbers import case_number_normalize
 from ..rules import HANDLER_ROLES, RECEIVING_ROLES, parties_of
-from ..selectors import case_actions, case_get, case_steps, case_timeline, cases_visible
+from ..selectors import (
+    case_actions,
+    case_get,
+    case_steps,
+    case_timeline,
+    cases_visible,
+    implementations_receivable_at,
+)
 from ..workflow import TransitionRefused
 
 STAFF_ONLY = "工作台仅供工作人员使用。如您是工作人员，请联系所在单位的管理员开通角色。"
@@ -65,13 +72,6 @@ PAGE_SIZE = 20
 REVEAL_REASON = "办件办理"
 RECEIVE_SESSION_KEY = "cases.wb_receive.applicant"
 RECEIVE_TTL = dt.timedelta(minutes=30)
-# Who registers which parcel (the sending side; services.shipment_create refuses anyone else).
-SENDERS = {
-    ShipmentPurpose.MATERIALS_TO_HANDLER: Party.RECEIVING_CLERK,
-    ShipmentPurpose.ORIGINALS_TO_ARCHIVE: Party.RECEIVING_CLERK,
-    ShipmentPurpose.RESULT_TO_APPLICANT: Party.HANDLER,
-    ShipmentPurpose.RESULT_TO_WINDOW: Party.HANDLER,
-}
 
 
 # --- Who comes in ------------------------------------------------------------------------------------
@@ -289,7 +289,9 @@ def _case_context(request: HttpRequest, actor: Actor, case: Case, **extra) -> di
         "notices_issued": case.correction_notices.count(),
         "upload_form": UploadForm(materials=guide_materials) if window_scans else None,
         "shipment_form": ShipmentCreateForm() if parties & {Party.HANDLER, Party.RECEIVING_CLERK} else None,
-        "shipment_purposes": [(p.value, p.label) for p in ShipmentPurpose if SENDERS[p] in parties],
+        "shipment_purposes": [
+            (p.value, p.label) for p in ShipmentPurpose if services.SHIPMENT_SENDERS[p] in parties
+        ],
         "shipment_statuses": ShipmentUpdateForm.base_fields["status"].choices,
         "can_ship": bool(parties & {Party.HANDLER, Party.RECEIVING_CLERK}),
         "errors": {},
@@ -635,32 +637,6 @@ def _cross_city_windows(actor: Actor) -> list[Window]:
     )
 
 
-def _receivable(window: Window) -> list:
-    """Implementations in force that this window may receive for another city (异地代收), by item."""
-    region = window.hall.region
-    implementations = [
-        i
-        for i in implementations_in_force().order_by("service_item__name", "code")
-        if i.organization.region.city_id != region.city_id
-    ]
-    reach = reach_for(implementations)
-    found = []
-    for implementation in implementations:
-        for entry in reach.get(implementation.pk, []):
-            if entry.mode != Mode.PROXY or entry.kiosk is not None:
-                continue
-            if entry.window is not None:
-                hit = entry.window.pk == window.pk
-            else:
-                hit = (entry.region is None and entry.city is None) or (
-                    entry.region is not None and entry.region.pk in (region.pk, region.parent_id)
-                )
-            if hit:
-                found.append(implementation)
-                break
-    return found
-
-
 def _receiving_applicant(request: HttpRequest) -> User | None:
     """The applicant this clerk identified for the receipt under way (kept in the session, 30 minutes)."""
     held = request.session.get(RECEIVE_SESSION_KEY)
@@ -720,7 +696,7 @@ def receive(request: HttpRequest, actor: Actor) -> HttpResponse:
     context["applicant"] = account_identity(user=applicant)
     source = request.POST if request.method == "POST" else request.GET
     window = next((w for w in windows if str(w.pk) == source.get("window")), windows[0])
-    items = _receivable(window)
+    items = implementations_receivable_at(window)
     context.update(window=window, items=items)
     chosen = next((i for i in items if i.code == source.get("implementation")), None)
     if chosen is None:
