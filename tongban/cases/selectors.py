@@ -3,20 +3,21 @@
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tongban.catalog.choices import Mode
 from tongban.catalog.selectors import implementations_in_force, reach_for
+from tongban.core.errors import ValidationFailed
 from tongban.identity import access
 from tongban.identity.access import AccessDenied, Actor
 from tongban.identity.choices import Role
 from tongban.identity.models import CompanyOperator, Mandate
 
-from .choices import CaseStatus
-from .models import Case, CaseEvent, CaseStep
+from .choices import CaseStatus, StepStatus
+from .models import Case, CaseEvent, CaseStep, Light, Shipment, ShipmentStatus
 from .numbers import case_number_normalize
-from .rules import CASE_STAFF, parties_of
+from .rules import CASE_STAFF, HANDLER_ROLES, RECEIVING_ROLES, parties_of
 from .services import case_facts, notice_period_over, reach_includes_window
 from .workflow import ACCEPTANCE_NOTICE_DAYS, Transition, actions_available
 
@@ -136,3 +137,71 @@ def implementations_receivable_at(window) -> list:
         for implementation in implementations
         if any(reach_includes_window(entry, window, Mode.PROXY) for entry in reach.get(implementation.pk, []))
     ]
+
+
+# --- The workbench's inboxes ----------------------------------------------------------------------
+
+OPEN_STATUSES = (
+    CaseStatus.RECEIVED,
+    CaseStatus.SUBMITTED,
+    CaseStatus.CORRECTION_REQUIRED,
+    CaseStatus.ACCEPTED,
+    CaseStatus.IN_REVIEW,
+    CaseStatus.SPECIAL_PROCEDURE,
+    CaseStatus.SUSPENDED,
+    CaseStatus.DECIDED,
+    CaseStatus.DELIVERING,
+)
+
+
+def inbox_cases(actor: Actor, tab: str) -> QuerySet[Case]:
+    """The cases of one inbox, scoped to what the actor sees and, for the queues, to the organizations
+    where the actor does that work."""
+    cases = cases_visible(actor)
+    if tab == "receive":
+        return cases.filter(
+            status=CaseStatus.RECEIVED, receiving_org_id__in=actor.organization_ids(*RECEIVING_ROLES)
+        )
+    if tab == "accept":
+        return cases.filter(
+            status=CaseStatus.SUBMITTED, handling_org_id__in=actor.organization_ids(*HANDLER_ROLES)
+        )
+    if tab == "corrections":
+        return cases.filter(status=CaseStatus.CORRECTION_REQUIRED)
+    if tab == "review":
+        orgs = actor.organization_ids(*HANDLER_ROLES)
+        active_here = CaseStep.objects.filter(
+            case=OuterRef("pk"), organization_id__in=orgs, status=StepStatus.ACTIVE
+        )
+        return cases.filter(status__in=(CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)).filter(
+            Q(handling_org_id__in=orgs) | Exists(active_here)
+        )
+    if tab == "paused":
+        return cases.filter(status__in=(CaseStatus.SPECIAL_PROCEDURE, CaseStatus.SUSPENDED))
+    if tab == "lights":
+        return cases.filter(light__in=(Light.RED, Light.YELLOW), status__in=OPEN_STATUSES).order_by(
+            "light", "due_on", "-id"
+        )  # "red" sorts before "yellow"
+    if tab == "shipments":
+        open_parcels = Shipment.objects.filter(
+            case=OuterRef("pk"), status__in=(ShipmentStatus.CREATED, ShipmentStatus.IN_TRANSIT)
+        )
+        return cases.filter(Exists(open_parcels))
+    return cases
+
+
+def cases_search(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
+    """A case number as typed (spaces, dashes), else the applicant's name or the item's name or code."""
+    q = q.strip()
+    if not q:
+        return cases
+    try:
+        return cases.filter(number=case_number_normalize(q))
+    except ValidationFailed:
+        pass
+    return cases.filter(
+        Q(applicant__person__real_name=q)
+        | Q(applicant__company__name__icontains=q)
+        | Q(service_item__name__icontains=q)
+        | Q(service_item__basic_code=q)
+    )

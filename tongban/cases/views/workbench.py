@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -48,21 +47,19 @@ from ..models import (
     Case,
     CaseMaterial,
     CaseStep,
-    Light,
     ProcedureKind,
     Shipment,
     ShipmentPurpose,
-    ShipmentStatus,
 )
-from ..numbers import case_number_normalize
 from ..rules import HANDLER_ROLES, RECEIVING_ROLES, parties_of
 from ..selectors import (
     case_actions,
     case_get,
     case_steps,
     case_timeline,
-    cases_visible,
+    cases_search,
     implementations_receivable_at,
+    inbox_cases,
 )
 from ..workflow import TransitionRefused
 
@@ -112,17 +109,6 @@ TABS = (
     Tab("shipments", "寄递中", "有尚未签收的寄递的办件"),
     Tab("all", "全部", "我可以查看的全部办件"),
 )
-OPEN_STATUSES = (
-    CaseStatus.RECEIVED,
-    CaseStatus.SUBMITTED,
-    CaseStatus.CORRECTION_REQUIRED,
-    CaseStatus.ACCEPTED,
-    CaseStatus.IN_REVIEW,
-    CaseStatus.SPECIAL_PROCEDURE,
-    CaseStatus.SUSPENDED,
-    CaseStatus.DECIDED,
-    CaseStatus.DELIVERING,
-)
 
 
 def _tabs_for(actor: Actor) -> list[Tab]:
@@ -133,59 +119,6 @@ def _tabs_for(actor: Actor) -> list[Tab]:
     if actor.organization_ids(*HANDLER_ROLES):
         keys |= {"accept", "review"}
     return [tab for tab in TABS if tab.key in keys]
-
-
-def inbox_cases(actor: Actor, tab: str) -> QuerySet[Case]:
-    """The cases of one inbox, scoped to what the actor sees and, for the queues, to the organizations
-    where the actor does that work."""
-    cases = cases_visible(actor)
-    if tab == "receive":
-        return cases.filter(
-            status=CaseStatus.RECEIVED, receiving_org_id__in=actor.organization_ids(*RECEIVING_ROLES)
-        )
-    if tab == "accept":
-        return cases.filter(
-            status=CaseStatus.SUBMITTED, handling_org_id__in=actor.organization_ids(*HANDLER_ROLES)
-        )
-    if tab == "corrections":
-        return cases.filter(status=CaseStatus.CORRECTION_REQUIRED)
-    if tab == "review":
-        orgs = actor.organization_ids(*HANDLER_ROLES)
-        active_here = CaseStep.objects.filter(
-            case=OuterRef("pk"), organization_id__in=orgs, status=StepStatus.ACTIVE
-        )
-        return cases.filter(status__in=(CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)).filter(
-            Q(handling_org_id__in=orgs) | Exists(active_here)
-        )
-    if tab == "paused":
-        return cases.filter(status__in=(CaseStatus.SPECIAL_PROCEDURE, CaseStatus.SUSPENDED))
-    if tab == "lights":
-        return cases.filter(light__in=(Light.RED, Light.YELLOW), status__in=OPEN_STATUSES).order_by(
-            "light", "due_on", "-id"
-        )  # "red" sorts before "yellow"
-    if tab == "shipments":
-        open_parcels = Shipment.objects.filter(
-            case=OuterRef("pk"), status__in=(ShipmentStatus.CREATED, ShipmentStatus.IN_TRANSIT)
-        )
-        return cases.filter(Exists(open_parcels))
-    return cases
-
-
-def _search(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
-    """A case number as typed (spaces, dashes), else the applicant's name or the item's name or code."""
-    q = q.strip()
-    if not q:
-        return cases
-    try:
-        return cases.filter(number=case_number_normalize(q))
-    except ValidationFailed:
-        pass
-    return cases.filter(
-        Q(applicant__person__real_name=q)
-        | Q(applicant__company__name__icontains=q)
-        | Q(service_item__name__icontains=q)
-        | Q(service_item__basic_code=q)
-    )
 
 
 def applicant_label(user: User) -> str:
@@ -209,7 +142,9 @@ def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
         current = keys[0]
     form = InboxSearchForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    cases = _search(inbox_cases(actor, current), q).select_related("applicant__person", "applicant__company")
+    cases = cases_search(inbox_cases(actor, current), q).select_related(
+        "applicant__person", "applicant__company"
+    )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(case, applicant_label(case.applicant)) for case in page.object_list]
     counts = {tab.key: inbox_cases(actor, tab.key).count() for tab in tabs if tab.key != "all"}
