@@ -1015,6 +1015,7 @@ def case_material_upload(
         except Exception:
             row.file.delete(save=False)
             raise
+        _material_audit(row, by)
     return row
 
 
@@ -1029,7 +1030,7 @@ def case_material_license(
         locked, material = _material_target(case, by, guide_material_id)
         if material is None or not material.license_type_code:
             raise ValidationFailed.on("guide_material", "该材料不能以电子证照代替。")
-        return CaseMaterial.objects.create(
+        row = CaseMaterial.objects.create(
             case=locked,
             guide_material=material,
             name=material.name,
@@ -1037,6 +1038,18 @@ def case_material_license(
             license_reference=reference,
             uploaded_by=by.user,
         )
+        _material_audit(row, by)
+    return row
+
+
+def _material_audit(material: CaseMaterial, by: Actor) -> None:
+    """A material added to a case is kept in the audit log (its name, kind and digest, never its content)."""
+    audit_record(
+        action="case.material_added",
+        context=by.audit_context(),
+        obj=AuditObject.of(material.case),
+        detail={"material": material.name, "kind": material.kind, "sha256": material.sha256},
+    )
 
 
 # --- Shipments (寄递) ---------------------------------------------------------------------------------
@@ -1108,4 +1121,10 @@ def shipment_update(*, shipment: Shipment, by: Actor, status: str, text: str = "
             {"at": timezone.now().isoformat(), "status": status, "text": (text or "").strip()[:200]},
         ]
         locked.save(update_fields=["status", "events", "updated_at"])
+        audit_record(
+            action="case.shipment_update",
+            context=by.audit_context(),
+            obj=AuditObject.of(case),
+            detail={"shipment": locked.pk, "tracking_number": locked.tracking_number, "status": status},
+        )
     return locked

@@ -118,3 +118,20 @@ def test_a_license_number_stands_in_for_the_material_the_guide_names(circle):
     )
 
     assert (row.kind, row.license_reference, row.name) == ("license", "4201-2026-01", "居住证明")
+
+
+def test_an_added_material_is_in_the_audit_log_with_its_digest(circle):
+    from tongban.core.models import AuditEntry
+
+    case = CaseFactory.for_circle(circle, status=CaseStatus.DRAFT)
+    material = circle.version.materials.get(name="身份证")
+
+    case_material_upload(
+        case=case, by=circle.actor(circle.applicant), file=upload(PDF), guide_material_id=material.pk
+    )
+
+    entry = AuditEntry.objects.get(action="case.material_added")
+    assert (entry.object_id, entry.detail) == (
+        str(case.pk),
+        {"material": "身份证", "kind": "upload", "sha256": hashlib.sha256(PDF).hexdigest()},
+    )

@@ -75,3 +75,23 @@ def test_a_tracking_number_is_registered_once(circle):
 
     assert caught.value.errors[0].field == "tracking_number"
     assert Shipment.objects.count() == 1
+
+
+def test_each_registration_and_update_of_a_parcel_is_in_the_audit_log(circle):
+    from tongban.core.models import AuditEntry
+
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED, mode=Mode.PROXY)
+    shipment = shipment_create(
+        case=case,
+        by=circle.actor(circle.clerk),
+        purpose="materials_to_handler",
+        carrier="中国邮政EMS",
+        tracking_number="1100000000002",
+    )
+    shipment_update(shipment=shipment, by=circle.actor(circle.reviewer), status="delivered")
+
+    entries = AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("seq")
+    assert [(e.action, e.detail.get("status")) for e in entries] == [
+        ("case.shipment_create", None),
+        ("case.shipment_update", "delivered"),
+    ]
