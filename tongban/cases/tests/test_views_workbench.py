@@ -504,6 +504,26 @@ def test_a_clerk_who_identified_the_applicant_may_reveal_the_id_number_once_and_
     assert refused.status_code == 404 and person.id_number not in refused.content.decode()
 
 
+def test_reveals_on_the_case_page_are_rate_limited_and_the_limited_one_reveals_nothing(
+    client, circle, settings
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.RATELIMIT_ENABLE = True
+    person = circle.applicant.person
+    case = CaseFactory.for_circle(circle, status=CaseStatus.RECEIVED, mode=Mode.PROXY)
+    token = identity_code_issue(by=actor_for(circle.applicant, channel=Channel.WEB)).token
+    client.force_login(circle.clerk)
+    client.post(RECEIVE, {"step": "identify", "token": token})
+
+    answers = [client.post(f"{case_url(case)}reveal/", {"field": "id_number"}) for _ in range(21)]
+
+    assert [a.status_code for a in answers] == [200] * 20 + [429]
+    assert person.id_number not in answers[-1].content.decode()
+    cache.clear()
+
+
 def test_the_window_takes_the_correction_of_a_proxy_case_and_resubmits_it(client, circle, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     case = CaseFactory.for_circle(circle, status=CaseStatus.CORRECTION_REQUIRED, mode=Mode.PROXY)

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from tongban.catalog.choices import Necessity
 from tongban.catalog.formdef import build_form_class, parse_definition
@@ -31,6 +32,8 @@ from tongban.identity.selectors.accounts import person_matching
 from tongban.identity.selectors.codes import account_identity, mask_name
 from tongban.identity.services.identity_codes import identity_code_verify
 from tongban.identity.services.reveal import FIELD_LABELS, person_reveal
+from tongban.identity.views.errors import rate_limited
+from tongban.identity.views.workbench import REVEAL_RATE
 from tongban.regions.models import Window
 
 from .. import deadlines, services
@@ -393,9 +396,13 @@ def case_act_view(request: HttpRequest, actor: Actor, number: str, action: str) 
 
 
 @require_POST
+# The same budget as the workbench's own reveal (one group): reveals are counted per person, wherever made.
+@ratelimit(key="user_or_ip", rate=REVEAL_RATE, group="person.reveal", block=False)
 @_staff_only
 def case_reveal(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     """The applicant's clear ID or phone number on this response only, through identity's reveal service."""
+    if getattr(request, "limited", False):
+        return rate_limited(request)
     case = _case_or_404(actor, number)
     person = Person.objects.filter(user_id=case.applicant_id).first()
     if person is None:
