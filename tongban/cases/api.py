@@ -15,9 +15,12 @@ from ninja.pagination import PageNumberPagination, paginate
 from tongban.catalog.choices import Mode
 from tongban.catalog.selectors import implementation_get
 from tongban.core.errors import NotFound, ValidationFailed
+from tongban.identity import access
 from tongban.identity.access import ActionRefused
 from tongban.identity.api_auth import API_AUTH, api_actor
+from tongban.identity.choices import TokenScope
 from tongban.identity.models import User
+from tongban.regions.models import Window
 from tongban.regions.schemas import ErrorOut
 
 from . import services
@@ -26,21 +29,26 @@ from .models import Case, Light, Shipment
 from .schemas import (
     ActIn,
     ActionOut,
+    CarrierEventIn,
+    CarrierShipmentOut,
     CaseOut,
     CaseStartIn,
     CaseSummaryOut,
     EventOut,
     FormIn,
     MaterialOut,
+    ReceiptOut,
     ShipmentEventIn,
     ShipmentIn,
     ShipmentOut,
     StepFinishIn,
     StepOut,
+    WindowReceiptIn,
 )
-from .selectors import case_actions, case_get, case_steps, case_timeline, cases_visible
+from .selectors import case_actions, case_get, case_receipt, case_steps, case_timeline, cases_visible
 
 router = Router(tags=["办件"], auth=API_AUTH)
+carrier_router = Router(tags=["寄递企业"], auth=API_AUTH)
 
 PAGE = {"page_size": 20, "max_page_size": 100}
 REFUSALS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -84,6 +92,59 @@ def case_start(
     )
     case = case_get(actor, case.pk)
     return Status(201 if case.created_at >= started else 200, case)
+
+
+@router.post(
+    "/window-receipts",
+    response={200: CaseOut, 201: CaseOut, **REFUSALS},
+    summary="圈内通办专窗收件（异地代收）",
+)
+def window_receipt(
+    request: HttpRequest,
+    payload: WindowReceiptIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+):
+    """专窗工作人员核验申请人身份（身份码，或姓名加公民身份号码），按办理地现行办事指南收件并记录服务同意书；
+    随后上传扫描材料（POST /{number}/materials）、转送办理地（POST /{number}/actions/forward）。
+    重试时带同一个 Idempotency-Key：返回第一次收件建立的办件（200），不再新建，也不再核验身份码。"""
+    actor = api_actor(request)
+    window = (
+        Window.objects.select_related("hall__organization", "hall__region__city")
+        .filter(pk=payload.window_id)
+        .first()
+    )
+    if window is None:
+        raise ValidationFailed.on("window_id", "未找到该窗口。")
+    if not access.check(actor, "case.receive", window):  # windows are public: refused, not hidden
+        raise ActionRefused("case.receive", window, "只有该窗口所在单位的窗口人员可以在此收件。")
+    if payload.mode not in (Mode.PROXY, Mode.JOINT):
+        raise ValidationFailed.on("mode", "办理模式只能是 proxy（异地代收代办）或 joint（多地联办）。")
+    if retried := services.window_receipt_retried(window=window, idempotency_key=idempotency_key):
+        return Status(200, case_get(actor, retried.pk))
+    implementation = implementation_get(code=payload.implementation_code)
+    applicant = services.applicant_identify(
+        by=actor,
+        identity_code=payload.identity_code,
+        real_name=payload.real_name,
+        id_number=payload.id_number,
+    )
+    case = services.case_receive_at_window(
+        by=actor,
+        window=window,
+        implementation_version=implementation.current,
+        applicant=applicant,
+        consent=payload.consent,
+        form_data=payload.form_data,
+        mode=Mode(payload.mode),
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, case_get(actor, case.pk))
+
+
+@router.get("/{number}/receipt", response={200: ReceiptOut, **REFUSALS}, summary="收件告知单")
+def receipt(request: HttpRequest, number: str):
+    """窗口收件的办件：收到了什么、按办理地哪一版办事指南、由哪个单位办理、多少个工作日、结果如何领取。"""
+    return case_receipt(case_get(api_actor(request), number))
 
 
 @router.get("/{number}", response={200: CaseOut, **REFUSALS}, summary="一件办件")
@@ -242,3 +303,18 @@ def shipment_event(request: HttpRequest, number: str, shipment_id: int, payload:
     if shipment is None:
         raise NotFound("未找到该寄递。")
     return services.shipment_update(shipment=shipment, by=actor, **payload.dict())
+
+
+@carrier_router.post(
+    "/events",
+    response={200: CarrierShipmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="寄递企业报告运单状态",
+)
+def carrier_event(request: HttpRequest, payload: CarrierEventIn):
+    """寄递企业的系统以接口令牌（权限范围 shipments:update）按寄递企业和运单号报告进展（运输中、已签收、
+    已退回）；只返回该运单的状态，不返回办件内容。未登记的运单 404；已签收或已退回的不能再改（409）。"""
+    actor = api_actor(request)
+    if not actor.has_scope(TokenScope.SHIPMENTS_UPDATE):
+        raise ActionRefused("case.shipment_carrier", message="需要具有“更新寄递状态”权限的接口令牌。")
+    shipment = services.shipment_by_tracking(carrier=payload.carrier, tracking_number=payload.tracking_number)
+    return services.shipment_update(shipment=shipment, by=actor, status=payload.status, text=payload.text)

@@ -63,6 +63,24 @@ class Action(models.TextChoices):
     HAND_OVER = "hand_over", "移交（变更首问负责人）"
 
 
+class Record(models.TextChoices):
+    """Timeline events that move no status: kept on the case's own timeline, so that it shows who did what
+    at each moment, but not rows of the workflow table (their own rules live with their services)."""
+
+    STEP_FINISHED = "step_finished", "办理环节办结"
+    MATERIAL_ADDED = "material_added", "补充申请材料"
+    SHIPMENT_REGISTERED = "shipment_registered", "登记寄递"
+    SHIPMENT_UPDATED = "shipment_updated", "寄递状态更新"
+
+
+# What a timeline event may be: an action of the workflow table, or a record.
+EVENT_KINDS = [*Action.choices, *Record.choices]
+
+
+def event_kind_label(value: str) -> str:
+    return (Action if value in Action.values else Record)(value).label
+
+
 class Party(models.TextChoices):
     """In which capacity someone acts on a case.
 

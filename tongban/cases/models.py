@@ -23,7 +23,7 @@ from tongban.core.choices import Channel
 from tongban.identity.models import Mandate
 from tongban.regions.models import Organization, Region, Window
 
-from .choices import Action, CaseStatus, Decision, Party, StepStatus
+from .choices import EVENT_KINDS, CaseStatus, Decision, Party, StepStatus
 
 DECIDED_STATUSES = (CaseStatus.DECIDED, CaseStatus.DELIVERING, CaseStatus.COMPLETED)
 
@@ -165,7 +165,7 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField("序号")
-    action = models.CharField("操作", max_length=40, choices=Action.choices)
+    action = models.CharField("操作", max_length=40, choices=EVENT_KINDS)
     from_status = models.CharField("原状态", max_length=30, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField("新状态", max_length=30, choices=CaseStatus.choices)
     actor = models.ForeignKey(

@@ -9,9 +9,9 @@ from ninja import Field, Schema
 from tongban.catalog.choices import Mode
 from tongban.core.choices import Channel
 from tongban.core.masking import mask_id_number, mask_text
-from tongban.regions.schemas import choice_of
+from tongban.regions.schemas import Choice, choice_of
 
-from .choices import Action, CaseStatus, Decision, Party, StepStatus
+from .choices import Action, CaseStatus, Decision, Party, StepStatus, event_kind_label
 from .models import Case, Light, MaterialKind, ShipmentPurpose, ShipmentStatus
 
 
@@ -115,7 +115,7 @@ class CaseStartIn(Schema):
 
 class EventOut(Schema):
     seq: int
-    action: choice_of(Action)
+    action: Choice = Field(description="操作：流转表中的操作，或不改变状态的记录（环节办结、补充材料、寄递）")
     from_status: choice_of(CaseStatus) | None
     to_status: choice_of(CaseStatus)
     actor: str = Field(description="操作人")
@@ -126,6 +126,10 @@ class EventOut(Schema):
     owner_after: str = Field(description="此后负责人")
     reason: str
     at: datetime
+
+    @staticmethod
+    def resolve_action(obj) -> dict[str, str]:
+        return {"value": obj.action, "label": event_kind_label(obj.action)}
 
     @staticmethod
     def resolve_from_status(obj) -> str | None:
@@ -202,6 +206,100 @@ class MaterialOut(Schema):
     uploaded_at: datetime
 
 
+class WindowReceiptIn(Schema):
+    """异地代收: the clerk identifies the applicant by 身份码, or by name and ID number."""
+
+    window_id: int = Field(description="圈内通办专窗")
+    implementation_code: str = Field(max_length=36, description="事项实施编码（办理地的现行办事指南）")
+    identity_code: str = Field(
+        "", max_length=2000, description="申请人出示的身份码（与姓名、身份号码二选一）"
+    )
+    real_name: str = Field("", max_length=50, description="申请人姓名")
+    id_number: str = Field("", max_length=18, description="申请人公民身份号码")
+    consent: bool = Field(description="申请人已签署服务同意书")
+    form_data: dict = Field(default_factory=dict, description="按办理地办事指南填写的申请表")
+    mode: str = Field("proxy", description="办理模式：proxy（异地代收代办）或 joint（多地联办）")
+
+
+class ChecklistRowOut(Schema):
+    name: str
+    necessity: str = Field(description="必要性")
+    form: str = Field(description="材料形式（原件、复印件、电子材料……）")
+    copies: int = Field(description="份数")
+    license_type_name: str = Field(description="可替代的电子证照")
+
+    @staticmethod
+    def resolve_necessity(obj) -> str:
+        return obj.get_necessity_display()
+
+    @staticmethod
+    def resolve_form(obj) -> str:
+        return obj.get_form_display()
+
+
+class ReceiptOut(Schema):
+    """收件告知单."""
+
+    number: str
+    number_display: str
+    item: str
+    implementation_code: str
+    guide_version: int = Field(description="办理地办事指南版本号")
+    receiving_org: str
+    receiving_window: str
+    handling_org: str
+    promised_days: int = Field(description="承诺办结时限（工作日）")
+    consent_at: datetime | None = Field(description="签署服务同意书时间")
+    received_at: datetime | None
+    checklist: list[ChecklistRowOut] = Field(description="办理地办事指南所列材料")
+    materials: list[MaterialOut] = Field(description="已收材料")
+    delivery: list[str] = Field(description="结果领取方式")
+
+    @staticmethod
+    def resolve_number(obj) -> str:
+        return obj.case.number
+
+    @staticmethod
+    def resolve_number_display(obj) -> str:
+        return obj.case.number_display
+
+    @staticmethod
+    def resolve_item(obj) -> str:
+        return obj.case.service_item.name
+
+    @staticmethod
+    def resolve_implementation_code(obj) -> str:
+        return obj.version.implementation.code
+
+    @staticmethod
+    def resolve_guide_version(obj) -> int:
+        return obj.version.number
+
+    @staticmethod
+    def resolve_receiving_org(obj) -> str:
+        return obj.case.receiving_org.name
+
+    @staticmethod
+    def resolve_receiving_window(obj) -> str:
+        return obj.case.receiving_window.name
+
+    @staticmethod
+    def resolve_handling_org(obj) -> str:
+        return obj.case.handling_org.name
+
+    @staticmethod
+    def resolve_promised_days(obj) -> int:
+        return obj.case.promised_days
+
+    @staticmethod
+    def resolve_consent_at(obj):
+        return obj.case.consent_at
+
+    @staticmethod
+    def resolve_received_at(obj):
+        return obj.case.received_at
+
+
 class ShipmentIn(Schema):
     purpose: str = Field(
         description="用途：materials_to_handler、originals_to_archive、result_to_applicant、result_to_window"
@@ -230,6 +328,20 @@ class ShipmentOut(Schema):
     events: list[ShipmentEventOut]
     created_at: datetime
     updated_at: datetime
+
+
+class CarrierEventIn(ShipmentEventIn):
+    carrier: str = Field(max_length=60, description="寄递企业（与登记时相同）")
+    tracking_number: str = Field(max_length=60, description="运单号")
+
+
+class CarrierShipmentOut(Schema):
+    """What a carrier's system learns: its own parcel's state, nothing about the case."""
+
+    carrier: str
+    tracking_number: str
+    status: choice_of(ShipmentStatus)
+    events: list[ShipmentEventOut]
 
 
 class FormIn(Schema):

@@ -2,20 +2,22 @@
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tongban.catalog.choices import Mode
-from tongban.catalog.selectors import implementations_in_force, reach_for
-from tongban.core.errors import ValidationFailed
+from tongban.catalog.models import GuideMaterial, ImplementationVersion
+from tongban.catalog.selectors import implementations_in_force, reach_for, version_with_guide
+from tongban.core.errors import NotFound, ValidationFailed
 from tongban.identity import access
 from tongban.identity.access import AccessDenied, Actor
 from tongban.identity.choices import Role
 from tongban.identity.models import CompanyOperator, Mandate
 
 from .choices import CaseStatus, StepStatus
-from .models import Case, CaseEvent, CaseStep, Light, Shipment, ShipmentStatus
+from .models import Case, CaseEvent, CaseMaterial, CaseStep, Light, Shipment, ShipmentStatus
 from .numbers import case_number_normalize
 from .rules import CASE_STAFF, HANDLER_ROLES, RECEIVING_ROLES, parties_of
 from .services import case_facts, notice_period_over, reach_includes_window
@@ -205,3 +207,39 @@ def cases_search(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
         | Q(service_item__name__icontains=q)
         | Q(service_item__basic_code=q)
     )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """收件告知单 of a window case: what the window received, against which guide version, for which
+    organization, and how the result comes back."""
+
+    case: Case
+    version: ImplementationVersion
+    checklist: list[GuideMaterial]
+    materials: list[CaseMaterial]
+    delivery: list[str]
+
+
+def case_receipt(case: Case) -> Receipt:
+    if case.receiving_window_id is None:
+        raise NotFound("该办件不是窗口收件，没有收件告知单。")
+    version = version_with_guide(case.implementation_version_id)
+    return Receipt(
+        case=case,
+        version=version,
+        checklist=list(version.materials.all()),
+        materials=list(case.materials.order_by("id")),
+        delivery=_delivery_ways(case, version),
+    )
+
+
+def _delivery_ways(case: Case, version) -> list[str]:
+    """How the result comes back to the applicant (from the handling organization's guide version)."""
+    where = case.receiving_window.name if case.receiving_window else case.receiving_org.name
+    ways = [f"到收件窗口（{case.receiving_org.name} {where}）领取"]
+    if version.postal_results:
+        ways.append("由办理单位免费邮寄送达申请人")
+    if version.result_license_type_code:
+        ways.append("电子证照，可在“我的办件”中查看")
+    return ways

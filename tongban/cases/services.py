@@ -36,18 +36,21 @@ from tongban.catalog.models import GuideMaterial, ImplementationVersion
 from tongban.catalog.selectors import reach_for
 from tongban.core.audit import AuditObject, audit_record
 from tongban.core.choices import Channel
-from tongban.core.errors import Conflict, FieldError, ValidationFailed
+from tongban.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tongban.identity import access
 from tongban.identity.access import Actor
+from tongban.identity.choices import TokenScope
 from tongban.identity.models import StaffRole, User
 from tongban.identity.rules import operates_company
+from tongban.identity.selectors.accounts import person_matching
 from tongban.identity.selectors.mandates import mandate_covering
+from tongban.identity.services.identity_codes import identity_code_verify
 from tongban.notifications.choices import DeliveryChannel
 from tongban.notifications.services import notify
 from tongban.regions.models import Window
 
 from . import deadlines
-from .choices import Action, CaseStatus, ClockEffect, Party, StepAction, StepStatus
+from .choices import Action, CaseStatus, ClockEffect, Party, Record, StepAction, StepStatus
 from .models import (
     Case,
     CaseEvent,
@@ -316,19 +319,61 @@ def _apply(
 
 
 def _event(case, row, *, from_status, by: Actor, party: Party, reason: str, detail, at) -> CaseEvent:
+    return _timeline_add(
+        case,
+        row.action,
+        from_status=from_status or "",
+        to_status=row.to,
+        by=by,
+        party=party,
+        reason=reason,
+        detail=detail,
+        at=at,
+    )
+
+
+def _record(
+    case: Case,
+    kind: Record,
+    *,
+    by: Actor,
+    party: Party,
+    reason: str = "",
+    detail=None,
+    organization_id: int | None = None,
+) -> CaseEvent:
+    """A timeline line that moves no status (a step finished, a material added, a parcel's news). The
+    caller holds the case row's lock, which keeps the timeline's sequence numbers unique."""
+    return _timeline_add(
+        case,
+        kind,
+        from_status=case.status,
+        to_status=case.status,
+        by=by,
+        party=party,
+        reason=reason,
+        detail=detail or {},
+        at=timezone.now(),
+        organization_id=organization_id,
+    )
+
+
+def _timeline_add(
+    case, kind, *, from_status, to_status, by: Actor, party: Party, reason, detail, at, organization_id=None
+) -> CaseEvent:
     context = by.audit_context()
     last = case.events.aggregate(last=Max("seq"))["last"] or 0
     return CaseEvent.objects.create(
         case=case,
         seq=last + 1,
-        action=row.action,
-        from_status=from_status or "",
-        to_status=row.to,
+        action=kind,
+        from_status=from_status,
+        to_status=to_status,
         actor=by.user,
         actor_label=context.actor_label,
         on_behalf_of=by.on_behalf_of,
         on_behalf_of_label=context.on_behalf_of_label,
-        organization_id=_acting_org(case, by, party),
+        organization_id=organization_id or _acting_org(case, by, party),
         party=party,
         channel=by.channel,
         ip=by.ip,
@@ -530,6 +575,31 @@ def window_receives(window: Window, version: ImplementationVersion, mode: Mode) 
     return any(reach_includes_window(entry, window, mode) for entry in entries)
 
 
+def applicant_identify(
+    *, by: Actor, identity_code: str = "", real_name: str = "", id_number: str = ""
+) -> User:
+    """The applicant standing at the window: by the 身份码 they show (verified once, audited by identity),
+    or by ID number and name of a registered person (the same answer for "unknown" and "name differs")."""
+    if identity_code:
+        identified = identity_code_verify(token=identity_code, by=by, place="圈内通办专窗收件")
+        return User.objects.get(pk=identified.account_id)
+    if not (real_name or "").strip() or not (id_number or "").strip():
+        raise ValidationFailed.on("id_number", "请出示身份码，或填写申请人的姓名和公民身份号码。")
+    person = person_matching(real_name=real_name, id_number=id_number)
+    if person is None:
+        raise ValidationFailed.on("id_number", "公民身份号码与姓名不匹配，或该申请人尚未注册，请核对。")
+    return person.user
+
+
+def window_receipt_retried(*, window: Window, idempotency_key: str) -> Case | None:
+    """The case an earlier try of the same window receipt created (same window, same key), if any: looked
+    up before the applicant is identified again, because a 身份码 works only once."""
+    key = (idempotency_key or "").strip()
+    if not key:
+        return None
+    return Case.objects.filter(receiving_window=window, channel=Channel.WINDOW, idempotency_key=key).first()
+
+
 def case_receive_at_window(
     *,
     by: Actor,
@@ -539,10 +609,17 @@ def case_receive_at_window(
     consent: bool,
     form_data: dict | None = None,
     mode: Mode = Mode.PROXY,
+    idempotency_key: str = "",
 ) -> Case:
     """异地代收: a clerk of a cross-city window receives another city's item against that city's guide
-    version; the clerk becomes the case's owner until it is forwarded."""
+    version; the clerk becomes the case's owner until it is forwarded. A retry with the same
+    Idempotency-Key at the same window returns the first case."""
     access.require(by, "case.receive", window)
+    key = (idempotency_key or "").strip()
+    if len(key) > 100:
+        raise ValidationFailed.on("idempotency_key", "幂等键不能超过100个字符。")
+    if existing := window_receipt_retried(window=window, idempotency_key=key):
+        return existing
     version = implementation_version
     _published(version)
     if not window.is_cross_city:
@@ -555,22 +632,33 @@ def case_receive_at_window(
         raise ValidationFailed.on("applicant", "申请人应为个人或法人账号。")
     form_data = form_data_clean(version, form_data or {})
     now = timezone.now()
-    with transaction.atomic():
-        return _create(
-            action=Action.RECEIVE_AT_WINDOW,
-            by=by,
-            party=Party.RECEIVING_CLERK,
-            version=version,
-            mode=Mode(mode),
-            applicant=applicant,
-            channel=Channel.WINDOW,
-            receiving_org=window.hall.organization,
-            number_city=window.hall.region.city,
-            now=now,
-            receiving_window=window,
-            form_data=form_data or {},
-            consent_at=now,
-        )
+    try:
+        with transaction.atomic():
+            return _receive(by, window, version, Mode(mode), applicant, form_data, now, key)
+    except IntegrityError:
+        existing = window_receipt_retried(window=window, idempotency_key=key)
+        if existing is None:
+            raise
+        return existing  # a concurrent retry created it first
+
+
+def _receive(by, window, version, mode, applicant, form_data, now, key) -> Case:
+    return _create(
+        action=Action.RECEIVE_AT_WINDOW,
+        by=by,
+        party=Party.RECEIVING_CLERK,
+        version=version,
+        mode=mode,
+        applicant=applicant,
+        channel=Channel.WINDOW,
+        receiving_org=window.hall.organization,
+        number_city=window.hall.region.city,
+        now=now,
+        receiving_window=window,
+        form_data=form_data or {},
+        consent_at=now,
+        idempotency_key=key,
+    )
 
 
 # --- The acts --------------------------------------------------------------------------------------
@@ -927,6 +1015,16 @@ def case_step_finish(
         for index in steps_to_activate(facts):
             _step_apply(steps[index], StepAction.ACTIVATE, StepStatus.ACTIVE, now=now)
         Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+        verdict = "同意" if agree else "不同意"
+        _record(
+            case,
+            Record.STEP_FINISHED,
+            by=by,
+            party=Party.HANDLER,
+            reason=f"{step.name}（{verdict}）" + (f"：{step.opinion}" if step.opinion else ""),
+            detail={"step": step.position, "agree": agree},
+            organization_id=step.organization_id,
+        )
         audit_record(
             action=f"case.step_{action}",
             context=by.audit_context(),
@@ -963,7 +1061,7 @@ def _sniff(head: bytes) -> tuple[str, str]:
 
 def _material_target(
     case: Case, by: Actor, guide_material_id: int | None
-) -> tuple[Case, GuideMaterial | None]:
+) -> tuple[Case, GuideMaterial | None, Party]:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     access.require(by, "case.act", locked)
     party = next((p for p in _MATERIAL_WINDOWS if p in parties_of(by, locked)), None)
@@ -974,7 +1072,7 @@ def _material_target(
         material = locked.implementation_version.materials.filter(pk=guide_material_id).first()
         if material is None:
             raise ValidationFailed.on("guide_material", "该材料不是本事项办事指南所列材料。")
-    return locked, material
+    return locked, material, party
 
 
 def case_material_upload(
@@ -995,7 +1093,7 @@ def case_material_upload(
         digest.update(chunk)
     file.seek(0)
     with transaction.atomic():
-        locked, material = _material_target(case, by, guide_material_id)
+        locked, material, party = _material_target(case, by, guide_material_id)
         title = (material.name if material else name).strip()
         if not title:
             raise ValidationFailed.on("name", "请填写材料名称。")
@@ -1015,7 +1113,7 @@ def case_material_upload(
         except Exception:
             row.file.delete(save=False)
             raise
-        _material_audit(row, by)
+        _material_audit(row, by, party)
     return row
 
 
@@ -1027,7 +1125,7 @@ def case_material_license(
     if not reference or len(reference) > 100:
         raise ValidationFailed.on("license_reference", "请填写电子证照编号（不超过100个字符）。")
     with transaction.atomic():
-        locked, material = _material_target(case, by, guide_material_id)
+        locked, material, party = _material_target(case, by, guide_material_id)
         if material is None or not material.license_type_code:
             raise ValidationFailed.on("guide_material", "该材料不能以电子证照代替。")
         row = CaseMaterial.objects.create(
@@ -1038,12 +1136,21 @@ def case_material_license(
             license_reference=reference,
             uploaded_by=by.user,
         )
-        _material_audit(row, by)
+        _material_audit(row, by, party)
     return row
 
 
-def _material_audit(material: CaseMaterial, by: Actor) -> None:
-    """A material added to a case is kept in the audit log (its name, kind and digest, never its content)."""
+def _material_audit(material: CaseMaterial, by: Actor, party: Party) -> None:
+    """A material added to a case is on its timeline and in the audit log (its name, kind and digest,
+    never its content)."""
+    _record(
+        material.case,
+        Record.MATERIAL_ADDED,
+        by=by,
+        party=party,
+        reason=f"{material.name}（{MaterialKind(material.kind).label}）",
+        detail={"material": material.pk},
+    )
     audit_record(
         action="case.material_added",
         context=by.audit_context(),
@@ -1092,6 +1199,14 @@ def shipment_create(*, case: Case, by: Actor, purpose: str, carrier: str, tracki
             events=[{"at": now.isoformat(), "status": ShipmentStatus.CREATED, "text": "已登记"}],
             created_by=by.user,
         )
+        _record(
+            locked,
+            Record.SHIPMENT_REGISTERED,
+            by=by,
+            party=SHIPMENT_SENDERS[purpose],
+            reason=f"{ShipmentPurpose(purpose).label}：{carrier} {tracking_number}",
+            detail={"shipment": shipment.pk},
+        )
         audit_record(
             action="case.shipment_create",
             context=by.audit_context(),
@@ -1102,25 +1217,40 @@ def shipment_create(*, case: Case, by: Actor, purpose: str, carrier: str, tracki
 
 
 def shipment_update(*, shipment: Shipment, by: Actor, status: str, text: str = "") -> Shipment:
-    """A step of the parcel's journey, reported by staff of either side of the case."""
+    """A step of the parcel's journey, reported by staff of either side of the case, or by a carrier's
+    system through an API token with the scope `shipments:update` (it names the parcel by carrier and
+    tracking number and learns nothing about the case)."""
     if status not in ShipmentStatus.values:
         raise ValidationFailed.on("status", "请选择寄递状态。")
     with transaction.atomic():
+        # The case first, as every writer of its timeline does, then the parcel.
+        case = Case.objects.select_for_update().get(pk=shipment.case_id)
         locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
-        case = locked.case
-        access.require(by, "case.act", case)
-        if not set(parties_of(by, case)) & {Party.HANDLER, Party.RECEIVING_CLERK}:
-            raise access.ActionRefused("case.act", case, "只有收件地或办理地工作人员可以更新寄递状态。")
+        if by.has_scope(TokenScope.SHIPMENTS_UPDATE):
+            party = Party.SYSTEM
+        else:
+            access.require(by, "case.act", case)
+            sides = [p for p in parties_of(by, case) if p in (Party.HANDLER, Party.RECEIVING_CLERK)]
+            if not sides:
+                raise access.ActionRefused("case.act", case, "只有收件地或办理地工作人员可以更新寄递状态。")
+            party = sides[0]
         if status not in _SHIPMENT_MOVES.get(locked.status, set()):
             raise TransitionRefused(
                 f"寄递当前状态为「{ShipmentStatus(locked.status).label}」，不能改为「{ShipmentStatus(status).label}」。"
             )
+        note = (text or "").strip()[:200]
         locked.status = status
-        locked.events = [
-            *locked.events,
-            {"at": timezone.now().isoformat(), "status": status, "text": (text or "").strip()[:200]},
-        ]
+        locked.events = [*locked.events, {"at": timezone.now().isoformat(), "status": status, "text": note}]
         locked.save(update_fields=["status", "events", "updated_at"])
+        label = ShipmentStatus(status).label
+        _record(
+            case,
+            Record.SHIPMENT_UPDATED,
+            by=by,
+            party=party,
+            reason=f"{locked.carrier} {locked.tracking_number}：{label}" + (f"（{note}）" if note else ""),
+            detail={"shipment": locked.pk, "status": status},
+        )
         audit_record(
             action="case.shipment_update",
             context=by.audit_context(),
@@ -1128,3 +1258,13 @@ def shipment_update(*, shipment: Shipment, by: Actor, status: str, text: str = "
             detail={"shipment": locked.pk, "tracking_number": locked.tracking_number, "status": status},
         )
     return locked
+
+
+def shipment_by_tracking(*, carrier: str, tracking_number: str) -> Shipment:
+    """The parcel a carrier's system reports on; 404 when no case has it."""
+    shipment = Shipment.objects.filter(
+        carrier=(carrier or "").strip(), tracking_number=(tracking_number or "").strip()
+    ).first()
+    if shipment is None:
+        raise NotFound("未找到该寄递企业的这个运单号。")
+    return shipment

@@ -15,7 +15,7 @@ from tongban.catalog.choices import Mode
 from tongban.catalog.models import Availability
 from tongban.identity.tests.factories import MandateFactory, PersonFactory
 
-from ..choices import Action, CaseStatus
+from ..choices import Action, CaseStatus, Record
 from ..models import Case, CaseEvent, CaseMaterial
 from ..services import case_accept, case_material_upload, correction_notice_issue, shipment_create
 from .factories import FORM, CaseFactory, Circle, add_steps, make_circle
@@ -376,7 +376,12 @@ def test_applying_online_submits_one_case_with_its_form_and_materials(client, on
         ("居住证明", "license"),
         ("身份证", "upload"),
     ]
-    assert list(case.events.values_list("action", flat=True)) == [Action.START_APPLICATION, Action.SUBMIT]
+    assert list(case.events.values_list("action", flat=True)) == [
+        Action.START_APPLICATION,
+        Record.MATERIAL_ADDED,
+        Record.MATERIAL_ADDED,
+        Action.SUBMIT,
+    ]
     assert case.implementation_version == online.version
 
 
@@ -388,7 +393,7 @@ def test_a_double_click_or_a_retried_post_creates_one_case(client, online):
 
     assert first["Location"] == second["Location"]
     case = Case.objects.get()
-    assert case.materials.count() == 2 and case.events.count() == 2
+    assert case.materials.count() == 2 and case.events.count() == 4  # started, two materials, submitted
 
 
 def test_a_wrong_form_names_each_field_and_creates_nothing(client, online):
@@ -610,7 +615,7 @@ def test_a_double_click_arriving_at_once_creates_one_case(settings, tmp_path):
     case = Case.objects.get()
     assert [a.status_code for a in answers] == [302, 302]
     assert {a["Location"] for a in answers} == {f"/cases/{case.number}/"}
-    assert case.materials.count() == 2 and case.events.count() == 2
+    assert case.materials.count() == 2 and case.events.count() == 4  # started, two materials, submitted
 
 
 def test_a_helper_acting_for_the_applicant_appears_by_organization_and_masked_name(client, circle):

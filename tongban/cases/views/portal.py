@@ -30,7 +30,7 @@ from tongban.identity.models import CompanyOperator, Mandate, User, phone_index
 from tongban.identity.views.errors import rate_limited
 
 from .. import deadlines
-from ..choices import Action, CaseStatus, Party
+from ..choices import Action, CaseStatus, Party, Record
 from ..forms import LookupForm, MaterialsForm, MaterialUploadForm
 from ..models import Case, CaseEvent, CaseMaterial
 from ..rules import parties_of
@@ -73,7 +73,7 @@ class TimelineRow:
 
 def _who(event: CaseEvent, *, public: bool) -> str:
     if event.party == Party.SYSTEM:
-        return "系统"
+        return "寄递企业" if event.action == Record.SHIPMENT_UPDATED else "系统"
     if event.party in STAFF_PARTIES:
         org = event.organization.name if event.organization else "政务服务机构"
         return org if public else f"{org} 工作人员{mask_name(event.actor_label)}"

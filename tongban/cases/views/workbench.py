@@ -28,9 +28,7 @@ from tongban.core.errors import Conflict, DomainError, ValidationFailed
 from tongban.identity import access
 from tongban.identity.access import AccessDenied, ActionRefused, Actor, actor_from_request
 from tongban.identity.models import Person, User
-from tongban.identity.selectors.accounts import person_matching
 from tongban.identity.selectors.codes import account_identity, mask_name
-from tongban.identity.services.identity_codes import identity_code_verify
 from tongban.identity.services.reveal import FIELD_LABELS, person_reveal
 from tongban.identity.views.errors import rate_limited
 from tongban.identity.views.workbench import REVEAL_RATE
@@ -58,6 +56,7 @@ from ..rules import HANDLER_ROLES, RECEIVING_ROLES, parties_of
 from ..selectors import (
     case_actions,
     case_get,
+    case_receipt,
     case_steps,
     case_timeline,
     cases_search,
@@ -591,13 +590,12 @@ def _receiving_applicant(request: HttpRequest) -> User | None:
 
 
 def _identify(actor: Actor, data: dict) -> User:
-    if data.get("token"):
-        identified = identity_code_verify(token=data["token"], by=actor, place="圈内通办专窗收件")
-        return User.objects.get(pk=identified.account_id)
-    person = person_matching(real_name=data["real_name"], id_number=data["id_number"])
-    if person is None:
-        raise ValidationFailed.on("id_number", "公民身份号码与姓名不匹配，或该申请人尚未注册，请核对。")
-    return person.user
+    return services.applicant_identify(
+        by=actor,
+        identity_code=data.get("token") or "",
+        real_name=data.get("real_name") or "",
+        id_number=data.get("id_number") or "",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -674,31 +672,20 @@ def receipt(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     """收件告知单: what the window received, for which organization, how long it takes, how the result comes
     back. Printable (the print stylesheet drops everything but the notice)."""
     case = _case_or_404(actor, number)
-    version = version_with_guide(case.implementation_version_id)
+    receipt = case_receipt(case)
     return render(
         request,
         "cases/workbench/receipt.html",
         {
             "case": case,
-            "version": version,
+            "version": receipt.version,
             "applicant_label": applicant_label(case.applicant),
             "applicant": account_identity(user=case.applicant) if _identifiable(case.applicant) else None,
-            "materials": list(case.materials.order_by("id")),
-            "checklist": list(version.materials.all()),
-            "delivery": _delivery_ways(case, version),
+            "materials": receipt.materials,
+            "checklist": receipt.checklist,
+            "delivery": receipt.delivery,
         },
     )
-
-
-def _delivery_ways(case: Case, version) -> list[str]:
-    """How the result comes back to the applicant (from the handling organization's guide version)."""
-    where = case.receiving_window.name if case.receiving_window else case.receiving_org.name
-    ways = [f"到收件窗口（{case.receiving_org.name} {where}）领取"]
-    if version.postal_results:
-        ways.append("由办理单位免费邮寄送达申请人")
-    if version.result_license_type_code:
-        ways.append("电子证照，可在“我的办件”中查看")
-    return ways
 
 
 urlpatterns = [
