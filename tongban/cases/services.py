@@ -1075,9 +1075,22 @@ def _material_target(
     return locked, material, party
 
 
-def case_material_upload(
-    *, case: Case, by: Actor, file, guide_material_id: int | None = None, name: str = ""
-) -> CaseMaterial:
+@dataclass(frozen=True)
+class StoredUpload:
+    """A checked material file, already in storage: written before the case's transaction so that no
+    row lock (the case's, the city's number counter) is held while a file of up to 20 MB is written."""
+
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+    def discard(self) -> None:
+        """Remove the file when the transaction that was to record it did not commit."""
+        CaseMaterial._meta.get_field("file").storage.delete(self.name)
+
+
+def material_file_store(file) -> StoredUpload:
     """A scanned or photographed material: PDF, JPG or PNG by its content, at most 20 MB, with its
     SHA-256 so that the handling city can tell it is what the applicant gave."""
     size = getattr(file, "size", 0) or 0
@@ -1092,28 +1105,39 @@ def case_material_upload(
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
-    with transaction.atomic():
-        locked, material, party = _material_target(case, by, guide_material_id)
-        title = (material.name if material else name).strip()
-        if not title:
-            raise ValidationFailed.on("name", "请填写材料名称。")
-        row = CaseMaterial(
-            case=locked,
-            guide_material=material,
-            name=title[:200],
-            kind=MaterialKind.UPLOAD,
-            content_type=content_type,
-            size=size,
-            sha256=digest.hexdigest(),
-            uploaded_by=by.user,
-        )
-        row.file.save(f"{locked.number}-{uuid.uuid4().hex}.{extension}", file, save=False)
-        try:
-            row.save()
-        except Exception:
-            row.file.delete(save=False)
-            raise
-        _material_audit(row, by, party)
+    field = CaseMaterial._meta.get_field("file")
+    name = field.storage.save(field.generate_filename(None, f"{uuid.uuid4().hex}.{extension}"), file)
+    return StoredUpload(name=name, content_type=content_type, size=size, sha256=digest.hexdigest())
+
+
+def case_material_upload(
+    *, case: Case, by: Actor, file, guide_material_id: int | None = None, name: str = ""
+) -> CaseMaterial:
+    """A file added to the case (see material_file_store). `file` is an uploaded file, or a StoredUpload
+    the caller stored first and discards itself if its own transaction fails."""
+    stored = file if isinstance(file, StoredUpload) else material_file_store(file)
+    try:
+        with transaction.atomic():
+            locked, material, party = _material_target(case, by, guide_material_id)
+            title = (material.name if material else name).strip()
+            if not title:
+                raise ValidationFailed.on("name", "请填写材料名称。")
+            row = CaseMaterial.objects.create(
+                case=locked,
+                guide_material=material,
+                name=title[:200],
+                kind=MaterialKind.UPLOAD,
+                file=stored.name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                uploaded_by=by.user,
+            )
+            _material_audit(row, by, party)
+    except BaseException:
+        if stored is not file:
+            stored.discard()
+        raise
     return row
 
 

@@ -11,7 +11,7 @@ from tongban.core.errors import ValidationFailed
 
 from ..choices import CaseStatus
 from ..models import CaseMaterial
-from ..services import MAX_UPLOAD_BYTES, case_material_license, case_material_upload
+from ..services import MAX_UPLOAD_BYTES, case_material_license, case_material_upload, material_file_store
 from ..workflow import TransitionRefused
 from .factories import CaseFactory, Circle, make_circle
 
@@ -45,7 +45,36 @@ def test_an_applicant_uploads_a_pdf_to_a_draft(circle):
     )
     assert row.sha256 == hashlib.sha256(PDF).hexdigest()
     assert row.file.read() == PDF
-    assert row.file.name.endswith(".pdf") and case.number in row.file.name
+    assert row.file.name.startswith("cases/") and row.file.name.endswith(".pdf")
+
+
+def files_under(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def test_a_file_whose_row_is_not_written_leaves_nothing_on_disk(circle, tmp_path):
+    submitted = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    draft = CaseFactory.for_circle(circle, status=CaseStatus.DRAFT)
+
+    with pytest.raises(TransitionRefused):
+        case_material_upload(case=submitted, by=circle.actor(circle.applicant), file=upload(PDF), name="说明")
+    with pytest.raises(ValidationFailed):
+        case_material_upload(case=draft, by=circle.actor(circle.applicant), file=upload(PDF), name=" ")
+
+    assert files_under(tmp_path) == []
+    assert not CaseMaterial.objects.exists()
+
+
+def test_a_file_stored_first_is_the_callers_to_discard(circle, tmp_path):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED)
+    stored = material_file_store(upload(PDF))
+
+    with pytest.raises(TransitionRefused):
+        case_material_upload(case=case, by=circle.actor(circle.applicant), file=stored, name="说明")
+
+    assert len(files_under(tmp_path)) == 1  # the caller's transaction may still record it elsewhere
+    stored.discard()
+    assert files_under(tmp_path) == []
 
 
 def test_the_type_is_read_from_the_content_not_the_name(circle):

@@ -426,6 +426,20 @@ def test_a_file_of_the_wrong_kind_is_named_beside_its_material_and_creates_nothi
     assert not Case.objects.exists() and not CaseMaterial.objects.exists()
 
 
+def test_a_fault_midway_through_applying_leaves_no_case_and_no_file(client, online, monkeypatch, tmp_path):
+    def fault(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("tongban.cases.views.portal.case_submit", fault)
+    client.force_login(online.applicant)
+
+    with pytest.raises(RuntimeError):
+        client.post(apply_url(online), apply_data(online))
+
+    assert not Case.objects.exists() and not CaseMaterial.objects.exists()
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
 def test_an_agent_applies_for_the_principal_under_a_mandate(client, online):
     agent = PersonFactory().user
     MandateFactory(principal=online.applicant, agent=agent.person)

@@ -26,7 +26,8 @@ from tongban.core.choices import Channel
 from tongban.core.errors import DomainError, FieldError, ValidationFailed
 from tongban.core.masking import mask_text
 from tongban.identity.access import actor_for, actor_from_request, client_ip
-from tongban.identity.models import CompanyOperator, Mandate, User, phone_index
+from tongban.identity.models import User, phone_index
+from tongban.identity.selectors.mandates import principals_for
 from tongban.identity.views.errors import rate_limited
 
 from .. import deadlines
@@ -36,6 +37,7 @@ from ..models import Case, CaseEvent, CaseMaterial
 from ..rules import parties_of
 from ..selectors import case_actions, case_get, case_steps, cases_visible
 from ..services import (
+    StoredUpload,
     case_clock,
     case_material_license,
     case_material_upload,
@@ -44,6 +46,7 @@ from ..services import (
     case_submit,
     case_withdraw,
     form_data_clean,
+    material_file_store,
     step_clock,
 )
 
@@ -287,23 +290,12 @@ def _offered_mode(implementation: Implementation) -> Mode | None:
 
 
 def _principals(request: HttpRequest, item_code: str) -> list[tuple[str, str]]:
-    """Those the signed-in person may apply for: companies they operate, principals whose mandate in
-    force covers the item."""
-    user = request.user
-    if user.kind != "person":
-        return []
-    today = timezone.localdate()
-    found = [
-        (str(op.company.user_id), f"{op.company.name}（经办）")
-        for op in CompanyOperator.objects.filter(person__user=user, revoked_at=None).select_related("company")
+    """Those the signed-in person may apply for (identity's selector): companies they operate,
+    principals whose mandate in force covers the item."""
+    return [
+        (str(user.pk), f"{name}（{how}）")
+        for user, name, how in principals_for(actor_from_request(request), item_code)
     ]
-    mandates = Mandate.objects.filter(
-        agent__user=user, revoked_at=None, starts_on__lte=today, expires_on__gte=today
-    ).select_related("principal")
-    for mandate in mandates:
-        if mandate.covers(item_code) and all(pk != str(mandate.principal_id) for pk, _ in found):
-            found.append((str(mandate.principal_id), f"{mandate.principal}（受委托）"))
-    return found
 
 
 def _apply_actor(request: HttpRequest, on_behalf: str):
@@ -341,32 +333,55 @@ def _map_errors(error: DomainError, form, files, material_field: str | None = No
 
 
 def _apply_submit(actor, version, mode, form, files) -> Case:
-    """Start (idempotently), add the materials and submit, all or nothing. A replayed request (the same
-    key, after the first one committed) finds its case already past the draft and changes nothing."""
-    with transaction.atomic():
-        case = case_start_online(
-            by=actor,
-            implementation_version=version,
-            form_data=form_data_clean(version, form.cleaned_data),
-            idempotency_key=files.cleaned_data["idempotency_key"],
-            mode=mode,
-        )
-        if case.status != CaseStatus.DRAFT:
-            return case
-        for material, file_field, license_field in files.material_fields():
-            upload = files.cleaned_data.get(file_field.name)
-            reference = (files.cleaned_data.get(license_field.name) or "").strip() if license_field else ""
-            try:
-                if upload:
-                    case_material_upload(case=case, by=actor, file=upload, guide_material_id=material.pk)
-                elif reference:
-                    case_material_license(
-                        case=case, by=actor, guide_material_id=material.pk, license_reference=reference
-                    )
-            except DomainError as error:
-                error.material_field = file_field.name
-                raise
-        return case_submit(case=case, by=actor, expected_version=None)
+    """Start (idempotently), add the materials and submit, all or nothing. The files are checked and
+    stored first, outside the transaction (which holds the city's case-number counter), and removed if it
+    fails. A replayed request (the same key, after the first one committed) finds its case already past
+    the draft and changes nothing."""
+    stored: dict[str, StoredUpload] = {}
+    try:
+        for _material, file_field, _license in files.material_fields():
+            if upload := files.cleaned_data.get(file_field.name):
+                try:
+                    stored[file_field.name] = material_file_store(upload)
+                except DomainError as error:
+                    error.material_field = file_field.name
+                    raise
+        with transaction.atomic():
+            case = case_start_online(
+                by=actor,
+                implementation_version=version,
+                form_data=form_data_clean(version, form.cleaned_data),
+                idempotency_key=files.cleaned_data["idempotency_key"],
+                mode=mode,
+            )
+            if case.status != CaseStatus.DRAFT:
+                _discard(stored)  # a replay: the first request's files are the case's
+                return case
+            for material, file_field, license_field in files.material_fields():
+                upload = stored.get(file_field.name)
+                reference = (
+                    (files.cleaned_data.get(license_field.name) or "").strip() if license_field else ""
+                )
+                try:
+                    if upload:
+                        case_material_upload(case=case, by=actor, file=upload, guide_material_id=material.pk)
+                    elif reference:
+                        case_material_license(
+                            case=case, by=actor, guide_material_id=material.pk, license_reference=reference
+                        )
+                except DomainError as error:
+                    error.material_field = file_field.name
+                    raise
+            return case_submit(case=case, by=actor, expected_version=None)
+    except BaseException:
+        _discard(stored)
+        raise
+
+
+def _discard(stored: dict[str, StoredUpload]) -> None:
+    for upload in stored.values():
+        upload.discard()
+    stored.clear()
 
 
 @login_required

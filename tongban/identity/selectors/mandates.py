@@ -19,7 +19,7 @@ from tongban.core.masking import mask_id_number
 from .. import access
 from ..access import AccessDenied, Actor
 from ..choices import AccountKind
-from ..models import Mandate, User
+from ..models import CompanyOperator, Mandate, User
 from ..rules import operates_company
 
 
@@ -92,6 +92,23 @@ def mandate_covering(
     )
     # item_codes is a JSON list; "contains" is not available on SQLite, and a principal has few mandates.
     return next((mandate for mandate in candidates if mandate.covers(item_code)), None)
+
+
+def principals_for(actor: Actor, item_code: str, on: date | None = None) -> list[tuple[User, str, str]]:
+    """Whom a person may apply for on the item, as (account, name, how): the companies they operate (经办)
+    and the principals whose mandate in force covers the item (受委托), the company first when both hold."""
+    if actor.user is None or actor.user.kind != AccountKind.PERSON:
+        return []
+    on = on or timezone.localdate()
+    operated = CompanyOperator.objects.filter(person__user=actor.user, revoked_at=None).select_related(
+        "company__user"
+    )
+    found = [(op.company.user, op.company.name, "经办") for op in operated]
+    mandates = mandates_received(actor).filter(revoked_at=None, starts_on__lte=on, expires_on__gte=on)
+    for mandate in mandates:
+        if mandate.covers(item_code) and all(user.pk != mandate.principal_id for user, *_ in found):
+            found.append((mandate.principal, str(mandate.principal), "受委托"))
+    return found
 
 
 def mandate_status(mandate: Mandate, on: date | None = None) -> MandateStatus:
