@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tongban.catalog.choices import Mode
 
-from .choices import Action, CaseStatus, Party, StepStatus
+from .choices import Action, CaseStatus, Party, Record, StepStatus
 from .step_workflow import STEP_TABLE
 from .workflow import (
     ALL_MODES,
@@ -39,6 +39,7 @@ def workflow_markdown() -> str:
         _legend("Guards (checked against the case's facts)", ((g.value, g.label) for g in Guard)),
         _legend("Owner effects (首问负责)", ((o.value, o.label) for o in Owner)),
         _steps(),
+        _records(),
     ]
     return "\n\n".join(sections) + "\n"
 
@@ -129,6 +130,20 @@ def _steps() -> str:
     statuses = _table(("status", "label"), ((f"`{s.value}`", s.label) for s in StepStatus))
     header = ("from", "action", "to", "parties", "clock", "reason", "basis")
     return "## Steps (环节)\n\n" + statuses + "\n\n" + _table(header, rows)
+
+
+def _records() -> str:
+    """Timeline lines that are not transitions (choices.Record); who writes them is their service's rule."""
+    rules = {
+        Record.STEP_FINISHED: "staff of the step's organization (`services.case_step_finish`)",
+        Record.MATERIAL_ADDED: "the applicant (draft, correction) or the window (at the window)",
+        Record.SHIPMENT_REGISTERED: "the side that sends the parcel (`services.SHIPMENT_SENDERS`)",
+        Record.SHIPMENT_UPDATED: "staff of either side, or a carrier's API token with `shipments:update`",
+    }
+    rows = ((f"`{r.value}`", r.label, rules[r]) for r in Record)
+    return "## Records (timeline lines that move no status)\n\n" + _table(
+        ("code", "label", "written by"), rows
+    )
 
 
 def _legend(title: str, entries: Iterable[tuple[str, str]]) -> str:
