@@ -1,7 +1,8 @@
 """全程网办 in a real browser: a citizen opens the application page of an item, fills its form, uploads a
 material and gives an e-license number, submits once, and finds the case under 我的办件; a reviewer then
-accepts it and the citizen sees 已受理 with its deadline. Every page passes axe, on a desktop and on a
-phone."""
+accepts it and the citizen sees 已受理 with its deadline. In the second journey the reviewer works the case
+in the workbench: accepts it, starts the review and approves it; the citizen sees the decision. Every page
+passes axe, on a desktop and on a phone."""
 
 import re
 
@@ -138,4 +139,45 @@ def test_a_window_case_is_looked_up_without_signing_in(portal, item):
 
     expect(page.get_by_role("heading", level=2, name=circle.implementation.service_item.name)).to_be_visible()
     expect(page.get_by_text("已受理", exact=True)).to_be_visible()
+    portal.check()
+
+
+def test_a_reviewer_accepts_and_approves_an_online_application_in_the_workbench(portal, item):
+    circle = item
+    name = circle.implementation.service_item.name
+    sign_in(portal, circle.applicant)
+    page = portal.visit(f"/cases/apply/{circle.implementation.code}/")
+    page.get_by_label("申请事由").fill("异地就业")
+    page.get_by_label("身份证").set_input_files(
+        files=[{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.locator(".case-status")).to_have_text("已提交，待受理")
+    case = Case.objects.get()
+
+    portal.page.context.clear_cookies()
+    sign_in(portal, circle.reviewer)
+    page = portal.visit("/workbench/cases/?tab=accept")
+    portal.check()
+    page.get_by_role("link", name=case.number_display).click()
+    expect(page.get_by_role("link", name="预览")).to_be_visible()
+    portal.check()
+    for button, status in (
+        ("受理", CaseStatus.ACCEPTED),
+        ("开始审查", CaseStatus.IN_REVIEW),
+        ("作出准予办理决定", CaseStatus.DECIDED),
+    ):
+        page.get_by_role("button", name=button, exact=True).click()
+        expect(page.get_by_role("status").first).to_be_visible()
+        case.refresh_from_db()
+        assert case.status == status, button
+        portal.check()
+    assert case.decision == "approved" and case.clock_stopped_on is not None
+
+    portal.page.context.clear_cookies()
+    sign_in(portal, circle.applicant)
+    page = portal.visit(f"/cases/{case.number}/")
+    expect(page.locator(".case-status")).to_have_text("已作出决定")
+    expect(page.get_by_text("（准予办理）")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
     portal.check()
