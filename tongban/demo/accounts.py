@@ -2,7 +2,10 @@
 cities; in 武汉, 鄂州 and 黄石 a window clerk and a helper at the body that runs the city's hall (with its
 圈内通办专窗), a reviewer and the chief service officer for 社会保障卡申领 at the city's human-resources
 bureau, a supervisor of the city, and a question moderator; three citizens, a company whose operator is
-one of them, a mandate from one citizen to another, and a kiosk's API token (scope identity:verify).
+one of them, a mandate from one citizen to another (signed a month ago, so that the demo cases can show
+the agent acting before today), and a kiosk's API token (scope identity:verify). The clerks of 武汉 and
+鄂州 also clerk at the halls of 东湖高新区 and 葛店经开区, the two zones whose market-entry items are handled
+jointly (多地联办), so that the demo's joint cases have staff on both sides.
 
 Every demo account has the one password below, and the kiosk token is fixed too: both are printed by
 `tongban serve` and `tongban demo` and are for trying the platform out. They must never reach a
@@ -32,6 +35,7 @@ from tongban.identity.models import (
     User,
 )
 from tongban.identity.services.staff import staff_access_sync
+from tongban.notifications.models import Notification
 from tongban.regions.choices import RegionKind
 from tongban.regions.models import Organization, Region
 
@@ -66,6 +70,7 @@ class _Staff:
     city: str
     organization: str
     display_name: str
+    also_at: tuple[str, ...] = ()  # further organizations where the account holds the same role
 
 
 # (username, city, the body that keeps the city's catalog)
@@ -82,6 +87,8 @@ MAINTAINERS = (
 )
 # Cities with a full set of staff: (username prefix, city)
 STAFFED = (("wuhan", "武汉市"), ("ezhou", "鄂州市"), ("huangshi", "黄石市"))
+# The development zones' halls where a city's clerk also works (the 葛店↔东湖 多地联办 items' two sides)
+ZONE_HALLS = {"wuhan": ("东湖新技术开发区政务服务局",), "ezhou": ("葛店经济技术开发区政务服务中心",)}
 
 
 def _staff() -> list[_Staff]:
@@ -90,7 +97,14 @@ def _staff() -> list[_Staff]:
     for prefix, city in STAFFED:
         gov, hrss = f"{city}政务服务和大数据管理局", f"{city}人力资源和社会保障局"
         staff += [
-            _Staff(f"{prefix}-clerk", Role.WINDOW_CLERK, city, gov, f"{city}专窗收件员"),
+            _Staff(
+                f"{prefix}-clerk",
+                Role.WINDOW_CLERK,
+                city,
+                gov,
+                f"{city}专窗收件员",
+                ZONE_HALLS.get(prefix, ()),
+            ),
             _Staff(f"{prefix}-helper", Role.HELPER, city, gov, f"{city}帮办代办员"),
             _Staff(f"{prefix}-reviewer", Role.REVIEWER, city, hrss, f"{city}人社审批员"),
             _Staff(f"{prefix}-cso", Role.CHIEF_SERVICE_OFFICER, city, hrss, f"{city}社保卡首席服务官"),
@@ -169,8 +183,8 @@ def demo_accounts_create() -> None:
             principal=people[PRINCIPAL].user,
             agent=people[AGENT],
             all_items=True,
-            starts_on=today,
-            expires_on=today + datetime.timedelta(days=364),
+            starts_on=today - datetime.timedelta(days=30),
+            expires_on=today + datetime.timedelta(days=334),
             note="演示：委托王五代办全部事项",
         )
     _kiosk_token_create()
@@ -191,7 +205,8 @@ def _users_create(staff: list[_Staff], encoded: str) -> dict[str, User]:
 
 
 def _roles_create(staff: list[_Staff], users: dict[str, User]) -> None:
-    organizations = {o.name: o for o in Organization.objects.filter(name__in={s.organization for s in staff})}
+    names = {name for s in staff for name in (s.organization, *s.also_at)}
+    organizations = {o.name: o for o in Organization.objects.filter(name__in=names)}
     cities = {
         r.name: r for r in Region.objects.filter(name__in={s.city for s in staff}, kind=RegionKind.CITY)
     }
@@ -199,12 +214,13 @@ def _roles_create(staff: list[_Staff], users: dict[str, User]) -> None:
     StaffRole.objects.bulk_create(
         StaffRole(
             user=users[s.username],
-            organization=organizations[s.organization],
+            organization=organizations[organization],
             role=s.role,
             region=cities[s.city] if s.role == Role.SUPERVISOR else None,
             item_code=item_code if s.role == Role.CHIEF_SERVICE_OFFICER else "",
         )
         for s in staff
+        for organization in (s.organization, *s.also_at)
     )
     for user in users.values():
         staff_access_sync(user)
@@ -273,8 +289,10 @@ def _demo_password_hash() -> str:
 
 def demo_accounts_remove() -> None:
     """Remove the demo accounts with everything that hangs on them (roles, people, the company, mandates,
-    identity codes, the kiosk token). What they did to others' records stays, without their name."""
+    identity codes, the kiosk token, their notifications). What they did to others' records stays, without
+    their name."""
     users = User.objects.filter(username__in=_usernames())
+    Notification.objects.filter(recipient__in=users).delete()  # with their deliveries
     Mandate.objects.filter(Q(principal__in=users) | Q(agent__user__in=users)).delete()
     Mandate.objects.filter(revoked_by__in=users).update(revoked_by=None)
     CompanyOperator.objects.filter(Q(company__user__in=users) | Q(person__user__in=users)).delete()
