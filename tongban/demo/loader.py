@@ -1,11 +1,28 @@
-"""Load the demo data in one transaction, or remove it all (for `tongban demo --reset`)."""
+"""Load the demo data in one transaction, or remove it all (for `tongban demo --reset`).
+
+Removing the demo removes every case with it, with everything that hangs off them (events, steps,
+materials and their files, notices, special procedures, parcels, case notifications). A case cannot
+outlive the catalog, regions and accounts it refers to, and a person who resets the demo expects the
+demo's cases — and those they made while trying it — to go with it. The audit log keeps its entries.
+"""
 
 import time
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from tongban.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseNumberCounter,
+    CaseStep,
+    CorrectionNotice,
+    Shipment,
+    SpecialProcedure,
+)
 from tongban.catalog.models import (
     Agreement,
     AgreementItem,
@@ -26,9 +43,11 @@ from tongban.catalog.models import (
 from tongban.catalog.search import search_entries_refresh
 from tongban.catalog.selectors import implementations_in_force, tongban_implementations
 from tongban.core.errors import Conflict
+from tongban.notifications.models import Notification
 from tongban.regions.models import Hall, Kiosk, Organization, Region, Window
 
 from .accounts import demo_accounts_create, demo_accounts_remove
+from .cases import demo_cases_create
 from .catalog import catalog_create
 from .places import places_create
 from .reach import BATCHES, reach_create
@@ -43,11 +62,12 @@ class DemoSummary:
     tongban_items: int
     seconds: float
     loaded: bool = True  # False: the database already held data and nothing was loaded
+    cases: int = 0
 
     def __str__(self) -> str:
         counts = (
             f"行政区划 {self.regions} 个，部门 {self.organizations} 个，事项 {self.items} 项，"
-            f"实施清单 {self.implementations} 项，其中圈内通办 {self.tongban_items} 项"
+            f"实施清单 {self.implementations} 项，其中圈内通办 {self.tongban_items} 项，办件 {self.cases} 件"
         )
         if not self.loaded:
             return f"数据库中已有数据，未加载演示数据（现有{counts}）。如需重新加载，请使用 --reset。"
@@ -61,7 +81,8 @@ def demo_is_loaded() -> bool:
 
 def demo_load(*, reset: bool = False) -> DemoSummary:
     """Load the demo into an empty database (no organizations, no items); with reset=True, first remove
-    the catalog, the regions and the demo accounts. A database holding data is otherwise left alone."""
+    the cases, the catalog, the regions and the demo accounts. A database holding data is otherwise left
+    alone."""
     started = time.perf_counter()
     with transaction.atomic():
         if reset:
@@ -73,6 +94,7 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
         reach_create(places, implementations)
         demo_accounts_create()
         search_entries_refresh()
+        demo_cases_create()
     return _summary(time.perf_counter() - started, loaded=True)
 
 
@@ -85,14 +107,17 @@ def _summary(seconds: float, *, loaded: bool) -> DemoSummary:
         tongban_items=tongban_implementations().count(),
         seconds=round(seconds, 2),
         loaded=loaded,
+        cases=Case.objects.count(),
     )
 
 
 @transaction.atomic
 def demo_remove() -> None:
-    """Remove the catalog, the regions with their places, and the demo accounts, children first
-    (published versions are removed with QuerySet.delete, which their save/delete guard does not see)."""
+    """Remove the cases, the catalog, the regions with their places, and the demo accounts, children first
+    (case events and published versions are removed with QuerySet.delete, which their delete guards do
+    not see)."""
     try:
+        cases_remove()
         for model in (SearchEntry, BatchEntry, TongbanBatch, AgreementItem, AgreementParty, Agreement):
             model.objects.all().delete()
         Availability.objects.all().delete()
@@ -107,4 +132,20 @@ def demo_remove() -> None:
         Region.objects.update(parent=None, city=None)
         Region.objects.all().delete()
     except ProtectedError as exc:
-        raise Conflict("已有其他数据（如办件）引用演示目录，不能重置演示数据。") from exc
+        raise Conflict("已有其他数据引用演示目录，不能重置演示数据。") from exc
+
+
+def cases_remove() -> None:
+    """Every case with what hangs off it, and the notifications about cases; the scanned files once the
+    removal is committed (a reset that fails keeps them with their rows)."""
+    scans = list(CaseMaterial.objects.exclude(file="").values_list("file", flat=True))
+    for model in (CaseEvent, CaseStep, CaseMaterial, CorrectionNotice, SpecialProcedure, Shipment, Case):
+        model.objects.all().delete()
+    CaseNumberCounter.objects.all().delete()
+    Notification.objects.filter(kind__startswith="case.").delete()
+    transaction.on_commit(partial(_files_delete, CaseMaterial.file.field.storage, scans))
+
+
+def _files_delete(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)

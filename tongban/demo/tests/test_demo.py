@@ -1,8 +1,8 @@
 """The demo data: the seed's figures measured through the catalog's selectors, and what a real catalog
 needs (themes, guides that pass publication checks, valid identifiers, accounts that work).
 
-The demo is loaded once for the module (it takes seconds) and removed afterwards; tests that change it
-run inside their own transaction, which pytest-django rolls back.
+The demo is loaded once for the module (it takes seconds) in a transaction rolled back afterwards; tests
+that change it run inside their own, which pytest-django rolls back.
 """
 
 from collections import Counter
@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
+from django.db import transaction
 from django.test import override_settings
 from stdnum.cn import ric
 
@@ -64,14 +65,21 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     # A cheap hasher for the accounts, so that logging every one in takes no time; the stored PBKDF2
-    # hash used outside the tests has its own test below.
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+    # hash used outside the tests has its own test below. Loaded in a transaction rolled back after the
+    # module, so that nothing it writes (the demo cases' audit entries, deliveries queued on commit)
+    # outlives it; the cases' scans go to a temporary folder.
+    module = transaction.atomic()
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, MEDIA_ROOT=media):
+        module.__enter__()
         summary = demo_load()
-    yield summary
+    with override_settings(MEDIA_ROOT=media):
+        yield summary
     with django_db_blocker.unblock():
-        demo_remove()
+        transaction.set_rollback(True)
+        module.__exit__(None, None, None)
 
 
 def parties_of(agreement: Agreement) -> frozenset[str]:
