@@ -238,6 +238,18 @@ def test_the_ezhou_clerk_sees_the_proxy_cases_received_at_ezhou(db, demo):
     assert inbox_cases(clerk, "receive").filter(receiving_window=window).exists()
 
 
+def test_one_case_of_each_status_shows_to_its_applicant_and_its_handler(db, demo, client):
+    handlers = {story.item.organization: story.item.handler for story in STORIES}
+    for status in CaseStatus.values:
+        case = Case.objects.filter(status=status).select_related("applicant", "handling_org").last()
+        applicant = user("lisi") if case.applicant.username == "demo-company" else case.applicant
+
+        client.force_login(applicant)
+        assert client.get(f"/cases/{case.number}/").status_code == 200, case
+        client.force_login(user(handlers[case.handling_org.name]))
+        assert client.get(f"/workbench/cases/{case.number}/").status_code == 200, case
+
+
 @pytest.mark.parametrize(
     ("username", "tabs"),
     [
