@@ -33,7 +33,8 @@ from tongban.cases.services import case_clock, deadline_refresh, step_clock
 from tongban.cases.sweep import DEADLINE_FIELDS
 from tongban.catalog.choices import Mode
 from tongban.demo import demo_load
-from tongban.demo.cases import STORIES, demo_cases_create
+from tongban.demo.cases import demo_cases_create
+from tongban.demo.cases_data import STORIES
 from tongban.demo.loader import demo_remove
 from tongban.identity.access import actor_for
 from tongban.notifications.models import Notification
