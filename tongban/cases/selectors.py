@@ -215,7 +215,9 @@ def inbox_cases(actor: Actor, tab: str) -> QuerySet[Case]:
     if tab == "paused":
         return cases.filter(status__in=(CaseStatus.SPECIAL_PROCEDURE, CaseStatus.SUSPENDED))
     if tab == "lights":
-        return cases.filter(light__in=(Light.RED, Light.YELLOW), status__in=OPEN_STATUSES).order_by(
+        # Running clocks only: a decided case keeps the light it had when the clock stopped, as history.
+        running = cases.filter(clock_stopped_on=None, status__in=OPEN_STATUSES)
+        return running.filter(light__in=(Light.RED, Light.YELLOW)).order_by(
             "light", "due_on", "-id"
         )  # "red" sorts before "yellow"
     if tab == "shipments":

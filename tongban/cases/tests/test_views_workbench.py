@@ -2,6 +2,8 @@
 actions; stale pages get 409; refusals change nothing), materials behind an access check, shipments, and
 异地代收 at a cross-city window from identification to forwarding."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,6 +119,19 @@ def test_each_inbox_holds_the_cases_of_its_status(client, circle):
         listed = {c.number for c in Case.objects.all() if f"/workbench/cases/{c.number}/" in html}
         expected = {case.number} | ({cases["lights"].number} if tab == "review" else set())
         assert listed == expected, tab
+
+
+def test_the_lights_inbox_holds_running_clocks_only(client, circle):
+    running = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW, light=Light.YELLOW)
+    decided = CaseFactory.for_circle(
+        circle, status=CaseStatus.DECIDED, light=Light.YELLOW, clock_stopped_on=dt.date(2026, 3, 2)
+    )
+    client.force_login(circle.reviewer)
+
+    html = page(client, INBOX, tab="lights")[1]
+
+    assert running.number_display in html
+    assert decided.number_display not in html  # decided before its deadline: its light is history
 
 
 def test_the_supervisor_sees_lights_but_no_queues(client, circle):
