@@ -233,7 +233,7 @@ def _dispatch(case: Case, action: Action, payload: ActIn, actor) -> None:
             raise ValidationFailed.on("procedure", "请选择特别程序的种类并填写所需时间。")
         services.special_procedure_start(**common, **payload.procedure.dict())
     elif action == Action.DELIVER:
-        services.case_deliver(**common)
+        services.case_deliver(**common, method=payload.method, note=payload.reason)
     elif action == Action.HAND_OVER:
         services.case_hand_over(**common, to=_recipient(payload.recipient), reason=payload.reason)
     else:  # creating a case, deemed acceptance: not something a caller does to an existing case

@@ -81,6 +81,16 @@ def event_kind_label(value: str) -> str:
     return (Action if value in Action.values else Record)(value).label
 
 
+class DeliveryMethod(models.TextChoices):
+    """How the result reaches the applicant (送达, 行政许可法 §44): by post, at the window that received the
+    case, at the handling organization, or electronically (an e-license or an electronic document)."""
+
+    POST = "post", "邮寄送达"
+    WINDOW = "window", "到收件窗口领取"
+    IN_PERSON = "in_person", "到办理单位领取"
+    ELECTRONIC = "electronic", "电子送达（电子证照、电子文书）"
+
+
 class Party(models.TextChoices):
     """In which capacity someone acts on a case.
 

@@ -50,7 +50,7 @@ from tongban.notifications.services import notify
 from tongban.regions.models import Window
 
 from . import deadlines
-from .choices import Action, CaseStatus, ClockEffect, Party, Record, StepAction, StepStatus
+from .choices import Action, CaseStatus, ClockEffect, DeliveryMethod, Party, Record, StepAction, StepStatus
 from .models import (
     Case,
     CaseEvent,
@@ -951,9 +951,24 @@ def case_decide(
 
 
 def case_deliver(
-    *, case: Case, by: Actor, detail: dict | None = None, expected_version: int | None = None
+    *, case: Case, by: Actor, method: str, note: str = "", expected_version: int | None = None
 ) -> Case:
-    return case_act(case=case, action=Action.DELIVER, by=by, detail=detail, expected_version=expected_version)
+    """The result is on its way to the applicant; how is recorded on the timeline and told to the applicant
+    (pick-up at the receiving window only for a case received at a window)."""
+    if method not in DeliveryMethod.values:
+        raise ValidationFailed.on("method", "请选择送达方式。")
+    if method == DeliveryMethod.WINDOW and case.receiving_window_id is None:
+        raise ValidationFailed.on("method", "该办件不是窗口收件，不能选择到收件窗口领取。")
+    note = (note or "").strip()[:200]
+    label = DeliveryMethod(method).label
+    return case_act(
+        case=case,
+        action=Action.DELIVER,
+        by=by,
+        reason=f"{label}：{note}" if note else label,
+        detail={"method": method},
+        expected_version=expected_version,
+    )
 
 
 def case_complete(*, case: Case, by: Actor, expected_version: int | None = None) -> Case:

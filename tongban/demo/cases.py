@@ -319,7 +319,7 @@ VERBS: dict[str, Verb] = {
     ),
     "steps": _steps,
     "deliver": lambda d, s: services.case_deliver(
-        case=s.case, by=d.actor(s.handler), detail={"how": s.act.arg}
+        case=s.case, by=d.actor(s.handler), method=s.act.arg[0], note=s.act.arg[1]
     ),
     "complete": _complete,
     "withdraw": lambda d, s: services.case_withdraw(case=s.case, by=d.actor(s.applicant), reason=s.act.arg),

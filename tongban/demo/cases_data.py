@@ -12,6 +12,7 @@ demo account that handles or receives there.
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from tongban.cases.choices import DeliveryMethod
 from tongban.cases.models import ProcedureKind, ShipmentPurpose, ShipmentStatus
 from tongban.catalog.choices import Mode
 
@@ -121,9 +122,9 @@ RETIRE_DENIED = "经核查，申请人尚未达到法定退休年龄，且不符
 JOINT_DENIED = "现场核查不合格：经营场所布局与申请材料不符，不予变更。"
 OBJECTION = {"agree": False, "opinion": "现场核查发现经营场所的食品处理区布局与平面布局图不符，不同意变更。"}
 NOTICE_PERIOD = (ProcedureKind.PUBLIC_NOTICE, 5, "退休审批结果公示")
-BY_POST = "邮寄送达（中国邮政EMS）"
-TO_WINDOW = "寄至收件窗口，由窗口交付申请人"
-ELECTRONIC = "电子证照已签发至申请人账户"
+BY_POST = (DeliveryMethod.POST, "中国邮政EMS")
+TO_WINDOW = (DeliveryMethod.WINDOW, "结果寄至收件窗口，由窗口交付申请人")
+ELECTRONIC = (DeliveryMethod.ELECTRONIC, "电子证照已签发至申请人账户")
 EMS, SF = "中国邮政EMS", "顺丰速运"
 ON_THE_WAY = (ShipmentStatus.IN_TRANSIT, "已到达分拨中心，正在派送")
 RECEIVED = (ShipmentStatus.DELIVERED, "已签收")

@@ -339,3 +339,30 @@ def test_a_step_is_finished_by_its_organization_only(circle):
     assert refused.status_code == 403
     assert done.status_code == 200
     assert [s["status"]["value"] for s in steps] == ["done", "active"]
+
+
+def test_delivering_names_how_and_the_applicant_is_told(circle):
+    online = CaseFactory.for_circle(circle, status=CaseStatus.DECIDED)
+    client = signed_in(circle.reviewer)
+
+    missing = act(client, online, "deliver")
+    to_window = act(client, online, "deliver", method="window")
+    posted = act(client, online, "deliver", method="post", reason="中国邮政EMS 1100000000009")
+
+    assert missing.status_code == 400
+    assert missing.json()["errors"] == [{"field": "method", "message": "请选择送达方式。"}]
+    assert to_window.json()["errors"][0]["message"] == "该办件不是窗口收件，不能选择到收件窗口领取。"
+    assert posted.status_code == 200 and posted.json()["status"]["value"] == "delivering"
+    event = CaseEvent.objects.get(case=online)
+    assert (event.reason, event.detail) == ("邮寄送达：中国邮政EMS 1100000000009", {"method": "post"})
+
+
+def test_a_window_case_may_be_picked_up_at_its_window(circle):
+    from tongban.catalog.choices import Mode
+
+    case = CaseFactory.for_circle(circle, status=CaseStatus.DECIDED, mode=Mode.PROXY)
+
+    answer = act(signed_in(circle.reviewer), case, "deliver", method="window")
+
+    assert answer.status_code == 200
+    assert CaseEvent.objects.get(case=case).reason == "到收件窗口领取"

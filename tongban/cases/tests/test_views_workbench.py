@@ -671,3 +671,19 @@ def test_the_window_is_offered_only_the_items_whose_availability_includes_it(cli
     assert f'value="{circle.implementation.code}"' in html
     assert f'value="{elsewhere.code}"' not in html
     assert refused.status_code == 200 and not Case.objects.exists()
+
+
+def test_the_result_is_delivered_by_a_chosen_way(client, circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.DECIDED)
+    client.force_login(circle.reviewer)
+
+    form = page(client, case_url(case))[1]
+    refused = act(client, case, "deliver")
+    done = act(client, case, "deliver", method="electronic", note="电子证照已签发")
+
+    assert 'name="method"' in form and "到收件窗口领取" not in form  # an online case has no window
+    assert refused.status_code == 400 and "请选择送达方式。" in refused.content.decode()
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DELIVERING
+    assert case.events.get().reason == "电子送达（电子证照、电子文书）：电子证照已签发"

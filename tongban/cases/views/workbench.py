@@ -35,7 +35,7 @@ from tongban.identity.views.workbench import REVEAL_RATE
 from tongban.regions.models import Window
 
 from .. import deadlines, services
-from ..choices import Action, CaseStatus, Party, StepStatus
+from ..choices import Action, CaseStatus, DeliveryMethod, Party, StepStatus
 from ..forms_workbench import (
     REMEDIES_DEFAULT,
     IdentifyForm,
@@ -221,6 +221,11 @@ def _case_context(request: HttpRequest, actor: Actor, case: Case, **extra) -> di
         "actions": [(row.action, Action(row.action).label) for row in actions],
         "deferrable": [m for m in guide_materials if m.necessity != Necessity.REQUIRED],
         "procedure_kinds": ProcedureKind.choices,
+        "delivery_methods": [
+            (value, label)
+            for value, label in DeliveryMethod.choices
+            if value != DeliveryMethod.WINDOW or case.receiving_window_id
+        ],
         "recipients": _staff_choices(case) if Action.HAND_OVER in {r.action for r in actions} else [],
         "remedies_default": REMEDIES_DEFAULT,
         "notices_issued": case.correction_notices.count(),
@@ -341,7 +346,7 @@ def _perform(request: HttpRequest, actor: Actor, case: Case, action: str, versio
         services.case_decide(**common, approve=False, reason=reason, remedies=post.get("remedies", ""))
         return "已作出不予办理决定。"
     if action == Action.DELIVER:
-        services.case_deliver(**common, detail={"how": post.get("how", "").strip()[:200]})
+        services.case_deliver(**common, method=post.get("method", ""), note=post.get("note", ""))
         return "已送达结果。"
     if action == Action.COMPLETE:
         services.case_complete(**common)
