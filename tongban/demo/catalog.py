@@ -29,7 +29,7 @@ from tongban.regions.models import Hall
 
 from .bulk import rows_insert
 from .catalog_data import FAMILIES, aliases_for
-from .guides import Guide, Place, earlier_version, guide_build, is_online
+from .guides import Guide, Place, earlier_version, guide_build, is_online, with_partner_step
 from .places import Places
 from .places_data import CITIES
 from .spec import Family, Sub
@@ -190,6 +190,9 @@ def _guides_create(places: Places, planned: list[_Planned], impls: list[Implemen
         hall = places.halls[p.region_key]
         rng = random.Random(p.code)  # noqa: S311 (reproducible demo variation, not security)
         guide = guide_build(p.family, p.sub, _place(places, p.region_key, hall), rng)
+        partner = _joint_partner(places, p)
+        if partner is not None:
+            guide = with_partner_step(guide, partner.pk, partner.name)
         first_published = FIRST_PUBLISHED + timedelta(days=rng.randrange(300), minutes=rng.randrange(480))
         if fraction(p.code, "revised") < REVISED_SHARE:
             older, note = earlier_version(guide)
@@ -206,6 +209,18 @@ def _guides_create(places: Places, planned: list[_Planned], impls: list[Implemen
         implementation=OuterRef("pk"), status=VersionStatus.PUBLISHED
     ).values("pk")[:1]
     Implementation.objects.filter(pk__in=[i.pk for i in impls]).update(current=Subquery(in_force))
+
+
+# 市场开办领域"跨域联办" between the two zones (reach.py's gedian-donghu agreement): each side's
+# market-entry guides have a step at the other side's organization of the same role.
+JOINT_PARTNERS = {"donghu": "gedian", "gedian": "donghu"}
+
+
+def _joint_partner(places: Places, p: _Planned):
+    if p.region_key not in JOINT_PARTNERS or p.family.theme != Theme.MARKET_ENTRY:
+        return None
+    partner = places.implementing_org(JOINT_PARTNERS[p.region_key], p.family.role, p.family.item_type)
+    return partner if partner is not None and partner.pk != p.org_id else None
 
 
 def _place(places: Places, key: str, hall: Hall) -> Place:

@@ -149,6 +149,27 @@ def material_row(m: Material) -> dict[str, Any]:
     }
 
 
+def with_partner_step(guide: Guide, partner_id: int, partner_name: str) -> Guide:
+    """多地联办: the partner zone's organization checks at the same stage as the review (in parallel, within
+    the review's own limit), so one acceptance makes steps in two cities."""
+    steps = [dict(s) for s in guide.steps]
+    review = next((s for s in steps if s["name"].startswith("审查")), None)
+    if review is None:
+        return guide
+    check = {
+        "name": "联办地核查",
+        "time_limit_days": review["time_limit_days"],
+        "actor": "联办地审批人员",
+        "counts_in_limit": True,
+        "is_special": False,
+        "stage": review["stage"],
+        "organization_id": partner_id,
+        "description": f"{partner_name}与审查环节同步核查本地登记信息，核查结果两地互认。",
+    }
+    steps.insert(steps.index(review) + 1, check)
+    return Guide(guide.fields, guide.materials, steps, guide.fees, guide.locations, guide.faqs)
+
+
 def steps_for(family: Family, instant: bool, promised: int, rng: random.Random) -> list[dict[str, Any]]:
     """受理 → 审查 → 决定 → 制证/送达 (审查 and 决定 merged in some cities), limits adding up to the
     promised days (never above statutory); a special step (公示, 现场核查…) pauses the clock and is not

@@ -164,6 +164,11 @@ def test_joint_cases_have_steps_that_follow_the_case(db, demo):
             assert steps == {StepStatus.DONE}
     assert CaseStep.objects.filter(status=StepStatus.OBJECTED).exists()
     assert joint.filter(receiving_org__region__city__name="鄂州市", handling_org__region__city__name="武汉市")
+    for case in accepted:  # one acceptance, steps of organizations in two cities
+        cities = set(case.steps.values_list("organization__region__city__name", flat=True))
+        assert cities == {"武汉市", "鄂州市"}, case
+    parallel = CaseStep.objects.filter(case__in=accepted, name__endswith="联办地核查")
+    assert parallel.filter(status=StepStatus.DONE).exists()
 
 
 def test_the_demo_shows_the_rules_users_rely_on(db, demo):
