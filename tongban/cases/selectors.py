@@ -24,19 +24,12 @@ from .rules import CASE_STAFF, HANDLER_ROLES, RECEIVING_ROLES, parties_of
 from .services import case_facts, notice_period_over, reach_includes_window
 from .workflow import ACCEPTANCE_NOTICE_DAYS, Transition, actions_available
 
-_RELATED = (
-    "service_item",
-    "implementation_version",
-    "applicant",
-    "agent",
-    "owner",
-    "receiving_org__region",
-    "handling_org__region",
-    "receiving_window",
-)
-# What lists show (item, applicant, owner, the organizations): each join more costs PostgreSQL planning
-# time on every page (the eleven tables of _RELATED took 10-30 ms to plan, bench/cases.py).
+# What lists show (item, applicant, owner, the organizations), and what a case page reads on every case
+# (its guide version besides); an agent or a window loads when the case has one. PostgreSQL plans a join
+# of n tables in time that grows fast with n: the eleven tables these were joined with took 10-30 ms to
+# plan on every page, for a query that runs in under one (bench/cases.py).
 _LISTED = ("service_item", "applicant", "owner", "receiving_org", "handling_org__region")
+_CASE = ("service_item", "implementation_version", "applicant", "owner", "receiving_org", "handling_org")
 
 
 class _AnyOf(Func):
@@ -115,10 +108,10 @@ def case_get(actor: Actor, number_or_pk: str | int) -> Case:
     """One case by its number (as a person typed it) or its id; AccessDenied (404) when it does not
     exist or the actor may not see it, ValidationFailed on "case_number" when the number is malformed."""
     if isinstance(number_or_pk, int):
-        case = Case.objects.select_related(*_RELATED).filter(pk=number_or_pk).first()
+        case = Case.objects.select_related(*_CASE).filter(pk=number_or_pk).first()
     else:
         number = case_number_normalize(number_or_pk)
-        case = Case.objects.select_related(*_RELATED).filter(number=number).first()
+        case = Case.objects.select_related(*_CASE).filter(number=number).first()
     if case is None:
         raise AccessDenied("case.view")
     access.require(actor, "case.view", case)
@@ -221,10 +214,9 @@ def inbox_cases(actor: Actor, tab: str) -> QuerySet[Case]:
             "light", "due_on", "-id"
         )  # "red" sorts before "yellow"
     if tab == "shipments":
-        open_parcels = Shipment.objects.filter(
-            case=OuterRef("pk"), status__in=(ShipmentStatus.CREATED, ShipmentStatus.IN_TRANSIT)
-        )
-        return cases.filter(Exists(open_parcels))
+        # The parcels on their way are few: read them once (EXISTS became a join that took 18 ms to plan).
+        open_parcels = Shipment.objects.filter(status__in=(ShipmentStatus.CREATED, ShipmentStatus.IN_TRANSIT))
+        return cases.filter(_any_of("pk", open_parcels.values("case_id")))
     return cases
 
 
