@@ -687,3 +687,17 @@ def test_the_result_is_delivered_by_a_chosen_way(client, circle):
     case.refresh_from_db()
     assert case.status == CaseStatus.DELIVERING
     assert case.events.get().reason == "电子送达（电子证照、电子文书）：电子证照已签发"
+
+
+def test_a_long_list_is_counted_up_to_a_cap_and_asks_for_a_search(client, circle, monkeypatch):
+    from ..views.workbench import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    cases = [CaseFactory.for_circle(circle, status=CaseStatus.SUBMITTED) for _ in range(4)]
+    client.force_login(circle.reviewer)
+
+    capped = page(client, INBOX, tab="all")[1]
+    counted = page(client, INBOX, tab="all", q=cases[0].number)[1]
+
+    assert "超过 3 件，请输入办件编号、申请人或事项缩小范围" in capped and "共 4 件" not in capped
+    assert "共 1 件" in counted
