@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "tongban.identity",
     "tongban.notifications",
     "tongban.catalog",
+    "tongban.licenses",
     "tongban.cases",
 ]
 AUTH_USER_MODEL = "identity.User"

@@ -5,3 +5,8 @@ class LicensesConfig(AppConfig):
     name = "tongban.licenses"
     label = "licenses"
     verbose_name = "电子证照"
+
+    def ready(self) -> None:
+        from .rules import register_rules
+
+        register_rules()
