@@ -51,6 +51,9 @@ def test_the_command_line_has_every_command_of_the_issue():
         ("calendar",),
         ("calendar", "status"),
         ("calendar", "import"),
+        ("license",),
+        ("license", "verify"),
+        ("license", "keys"),
         ("manage",),
     }
 

@@ -327,6 +327,53 @@ def calendar_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _json_file(path: str, what: str):
+    import json
+    from pathlib import Path
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CommandFailed(f"找不到{what}：{path}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise CommandFailed(f"{what}不是有效的 JSON 文件：{path}（{exc}）") from None
+
+
+def license_verify(args: argparse.Namespace) -> int:
+    """Offline: no database, no network; only the file and the published keys."""
+    setup_django()
+    from tongban.licenses.verification import Verdict, verify_offline
+
+    document = _json_file(args.file, "证照文件")
+    keys = _json_file(args.keys, "公钥文件")
+    result = verify_offline(document, keys)
+    if result.verdict == Verdict.MALFORMED:
+        raise CommandFailed(f"{result.message}：{args.file}")
+    print(f"证照标识：{result.identifier}")
+    print(f"颁发机构：{result.issuer}")
+    if isinstance(keys, dict) and keys.get("published_at"):
+        print(f"状态清单发布时间：{keys['published_at']}")
+    print(f"验证结果：{result.message}")
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def license_keys(args: argparse.Namespace) -> int:
+    setup_django()
+    require_migrated()
+    import json
+    from pathlib import Path
+
+    from tongban.licenses.selectors import keys_document
+
+    text = json.dumps(keys_document(), ensure_ascii=False, indent=2)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        print(f"已写入 {args.output}。")
+    else:
+        print(text)
+    return EXIT_OK
+
+
 def keys_generate(args: argparse.Namespace) -> int:
     from cryptography.fernet import Fernet  # no Django: a key can be made before anything is configured
 

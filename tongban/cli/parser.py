@@ -74,6 +74,7 @@ def build_parser() -> Parser:
     add_keys(sub)
     add_staff(sub)
     add_calendar(sub)
+    add_license(sub)
     add_manage(sub)
     return parser
 
@@ -184,6 +185,34 @@ def add_audit(sub) -> None:
         "从第一条到最后一条逐条核对审计日志的哈希链，报告核对的条数；"
         "发现记录被修改、删除或插入时，指出第一条断开的记录（序号、时间、操作和原因），退出码为 1。",
     )
+
+
+def add_license(sub) -> None:
+    license_ = sub.add_parser(
+        "license",
+        help="电子证照（离线验证、导出公钥）",
+        description="电子证照：用颁发机构公布的公钥离线验证导出的证照文件，或导出本平台的公钥与状态清单。",
+    )
+    actions = license_.add_subparsers(title="操作", metavar="<操作>", dest="action", required=True)
+    verify = add_command(
+        actions,
+        "verify",
+        commands.license_verify,
+        "离线验证导出的电子证照文件",
+        "只用公布的公钥与证照状态清单（--keys 文件）验证证照文件，不连接数据库或网络。"
+        "结果为：有效、已被篡改、未知颁发机构、或非有效状态（如已撤销、已注销）。"
+        "有效时退出码为 0，否则为 1。",
+    )
+    verify.add_argument("file", help="导出的证照文件（JSON）")
+    verify.add_argument("--keys", required=True, help="公布的公钥与状态清单文件（tongban license keys 导出）")
+    keys = add_command(
+        actions,
+        "keys",
+        commands.license_keys,
+        "导出公钥与证照状态清单",
+        "导出本平台各颁发机构印章的公钥（含已停用的）和所有非有效证照的状态，供离线验证。",
+    )
+    keys.add_argument("--output", help="写入文件（默认输出到屏幕）")
 
 
 def add_calendar(sub) -> None:

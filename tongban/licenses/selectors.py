@@ -1,0 +1,99 @@
+"""Reads of licenses: the holder's wallet, one license for those who may see it, public verification by
+identifier, the published seals and status list, and exported license files."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tongban.identity import access
+from tongban.identity.access import AccessDenied, Actor
+from tongban.identity.models import CompanyOperator
+
+from .choices import LicenseStatus
+from .identifiers import license_identifier_parse
+from .models import License, LicenseEvent, LicenseType, Seal
+from .services import payload_fields
+from .verification import KEYS_FORMAT, LICENSE_FORMAT, Result, verify
+
+_RELATED = ("license_type", "issuer", "seal", "jurisdiction", "previous")
+
+
+def licenses_held(actor: Actor) -> QuerySet[License]:
+    """我的证照: the actor's own licenses and those of the companies they operate, newest first."""
+    if actor.user_id is None:
+        return License.objects.none()
+    companies = CompanyOperator.objects.filter(person__user_id=actor.user_id, revoked_at=None).values(
+        "company__user_id"
+    )
+    return License.objects.filter(Q(holder_id=actor.user_id) | Q(holder_id__in=companies)).select_related(
+        *_RELATED
+    )
+
+
+def license_get(actor: Actor, identifier_or_pk: str | int) -> License:
+    """One license for its holder, its issuer's staff or a platform admin; others are told it is unknown."""
+    key = {"pk": identifier_or_pk} if isinstance(identifier_or_pk, int) else {"identifier": identifier_or_pk}
+    found = License.objects.select_related(*_RELATED, "holder").filter(**key).first()
+    if found is None:
+        raise AccessDenied("license.view")
+    access.require(actor, "license.view", found)
+    return found
+
+
+def license_events(license_: License) -> QuerySet[LicenseEvent]:
+    return license_.events.order_by("at", "id")
+
+
+def license_verify(license_: License) -> Result:
+    """The platform's verdict on a stored license: its signature by its seal, and its current status."""
+    return verify(payload_fields(license_), license_.signature, license_.seal.public_key, license_.status)
+
+
+def license_by_identifier(identifier: str) -> License | None:
+    """For the public verification: the license with this identifier (checked first, so a mistyped one
+    is named as such), or None."""
+    text = str(license_identifier_parse(identifier))
+    return License.objects.select_related(*_RELATED).filter(identifier=text).first()
+
+
+def seals_published() -> list[dict]:
+    return [
+        {
+            "fingerprint": seal.fingerprint,
+            "public_key": seal.public_key,
+            "organization_uscc": seal.organization.uscc,
+            "organization": seal.organization.name,
+            "created_at": seal.created_at.isoformat(),
+            "retired_at": seal.retired_at.isoformat() if seal.retired_at else None,
+        }
+        for seal in Seal.objects.select_related("organization").order_by("organization__uscc", "created_at")
+    ]
+
+
+def keys_document() -> dict:
+    """What the platform publishes for offline verification: every seal's public key, and the status of
+    every license that is not 有效."""
+    status = dict(
+        License.objects.exclude(status=LicenseStatus.VALID)
+        .order_by("identifier")
+        .values_list("identifier", "status")
+    )
+    return {
+        "format": KEYS_FORMAT,
+        "published_at": timezone.now().isoformat(),
+        "seals": seals_published(),
+        "status": status,
+    }
+
+
+def license_export(license_: License) -> dict:
+    """The holder's exported license file (see verification.py)."""
+    return {
+        "format": LICENSE_FORMAT,
+        "payload": payload_fields(license_),
+        "signature": license_.signature,
+        "seal": license_.seal.fingerprint,
+    }
+
+
+def license_types() -> QuerySet[LicenseType]:
+    return LicenseType.objects.order_by("code")
