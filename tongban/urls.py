@@ -15,6 +15,7 @@ urlpatterns = [
     path("oidc/", include("tongban.identity.oidc")),
     path("", include("tongban.identity.urls")),
     path("", include("tongban.cases.urls")),
+    path("", include("tongban.licenses.urls")),
     path("", include("tongban.catalog.urls")),
     path("", include("tongban.notifications.urls")),
 ]

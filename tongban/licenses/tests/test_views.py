@@ -1,0 +1,49 @@
+"""The public verification page: anyone checks a license by its identifier; the holder is masked."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from ..models import License
+from ..services import license_issue
+from .factories import make_office, property_issue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issued():
+    cache.clear()
+    office = make_office()
+    return office, license_issue(
+        issuer=office.issuer, data=property_issue(office.holder), by=office.actor(office.reviewer)
+    )
+
+
+def test_the_page_asks_for_an_identifier(client):
+    html = client.get(reverse("licenses:verify")).content.decode()
+
+    assert "证照标识" in html and 'name="identifier"' in html
+
+
+def test_a_valid_license_is_shown_with_its_holder_masked(client, issued):
+    office, license_ = issued
+
+    response = client.get(reverse("licenses:verify"), {"identifier": license_.identifier})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "有效：签名验证通过，证照状态有效" in html and "张*" in html
+    assert office.holder.person.id_number not in html
+
+
+def test_a_tampered_license_and_a_wrong_identifier_are_told(client, issued):
+    _, license_ = issued
+    License.objects.filter(pk=license_.pk).update(holder_name="王五")
+
+    tampered = client.get(reverse("licenses:verify"), {"identifier": license_.identifier})
+    wrong = client.get(reverse("licenses:verify"), {"identifier": "1.2.156.3005.2.1.2"})
+
+    assert "证照内容已被篡改" in tampered.content.decode()
+    assert wrong.status_code == 400
+    assert "电子证照标识应由证照类型代码" in wrong.content.decode()
