@@ -47,3 +47,20 @@ def test_a_tampered_license_and_a_wrong_identifier_are_told(client, issued):
     assert "证照内容已被篡改" in tampered.content.decode()
     assert wrong.status_code == 400
     assert "电子证照标识应由证照类型代码" in wrong.content.decode()
+
+
+def test_the_admin_shows_licenses_masked_and_never_a_private_key(client, issued):
+    from tongban.identity.choices import Role
+    from tongban.identity.tests.factories import StaffRoleFactory
+
+    office, license_ = issued
+    admin_user = StaffRoleFactory(role=Role.PLATFORM_ADMIN).user
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:licenses_license_change", args=[license_.pk])).content.decode()
+    seal = client.get(reverse("admin:licenses_seal_change", args=[license_.seal.pk])).content.decode()
+
+    assert license_.identifier in page and office.holder.person.id_number not in page
+    assert license_.seal.public_key in seal and license_.seal.private_key not in seal
