@@ -174,7 +174,9 @@ def _next_serial(license_type: LicenseType, issuer: Organization) -> str:
 def _sign_and_save(license_: License, seal: Seal) -> License:
     license_.seal = seal
     license_.signed_at = timezone.now()
-    license_.signature = crypto.sm2_sign(bytes.fromhex(seal.private_key), signed_payload(license_)).hex()
+    license_.signature = crypto.sm2_sign(
+        bytes.fromhex(seal.private_key), signed_payload(license_), public_key=bytes.fromhex(seal.public_key)
+    ).hex()
     license_.save()
     return license_
 
