@@ -120,6 +120,13 @@ def sample() -> Sample:
         name="测试自助终端", organization=organization, prefix=token[:8], token_hash=token_digest(token)
     )
 
+    from tongban.identity.access import actor_for
+    from tongban.licenses.services import license_issue
+    from tongban.licenses.tests.factories import property_issue
+
+    issuer = StaffRoleFactory(organization=organization, role=Role.REVIEWER).user
+    license_ = license_issue(issuer=organization, data=property_issue(citizen.user), by=actor_for(issuer))
+
     return Sample(
         people={"anonymous": None, "citizen": citizen.user, "clerk": clerk, "admin": platform_admin},
         arguments={
@@ -131,6 +138,7 @@ def sample() -> Sample:
             "person_id": citizen.pk,
             "uidb64": urlsafe_base64_encode(force_bytes(citizen.user.pk)),
             "token": default_token_generator.make_token(citizen.user),
+            "identifier": license_.identifier,
         },
         by_route={
             "catalog:agreement": {"pk": agreement.pk},

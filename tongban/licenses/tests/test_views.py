@@ -64,3 +64,33 @@ def test_the_admin_shows_licenses_masked_and_never_a_private_key(client, issued)
 
     assert license_.identifier in page and office.holder.person.id_number not in page
     assert license_.seal.public_key in seal and license_.seal.private_key not in seal
+
+
+def test_the_holder_sees_the_wallet_the_license_and_gets_its_pdf_and_file(client, issued):
+    office, license_ = issued
+    client.force_login(office.holder)
+
+    wallet = client.get(reverse("licenses:wallet")).content.decode()
+    page = client.get(reverse("licenses:license", args=[license_.identifier])).content.decode()
+    pdf = client.get(reverse("licenses:pdf", args=[license_.identifier]))
+    exported = client.get(reverse("licenses:file", args=[license_.identifier]))
+
+    assert "不动产权证书" in wallet and license_.number in wallet
+    assert "有效：签名验证通过" in page and "江岸区沿江大道1号" in page
+    assert office.holder.person.id_number not in page
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and office.holder.person.id_number.encode() not in pdf.content
+    assert exported.json()["payload"]["identifier"] == license_.identifier
+
+
+def test_someone_else_gets_no_page_pdf_or_file(client, issued):
+    office, license_ = issued
+    client.force_login(office.stranger)
+
+    for name in ("licenses:license", "licenses:pdf", "licenses:file"):
+        assert client.get(reverse(name, args=[license_.identifier])).status_code == 404, name
+    assert license_.number not in client.get(reverse("licenses:wallet")).content.decode()
+
+
+def test_the_wallet_needs_an_account(client):
+    assert client.get(reverse("licenses:wallet")).status_code == 302
