@@ -226,7 +226,11 @@ def _dispatch(case: Case, action: Action, payload: ActIn, actor) -> None:
         services.case_refuse(**common, reason=payload.reason, remedies=payload.remedies)
     elif action in (Action.APPROVE, Action.DENY):
         services.case_decide(
-            **common, approve=action == Action.APPROVE, reason=payload.reason, remedies=payload.remedies
+            **common,
+            approve=action == Action.APPROVE,
+            reason=payload.reason,
+            remedies=payload.remedies,
+            license_face=payload.license_face,
         )
     elif action == Action.START_SPECIAL_PROCEDURE:
         if payload.procedure is None:

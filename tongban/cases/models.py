@@ -116,6 +116,14 @@ class Case(models.Model):
     light = models.CharField("红黄牌", max_length=10, choices=Light.choices, blank=True)
     yellow_on = models.DateField("转黄牌日", null=True, blank=True)
     red_on = models.DateField("转红牌日", null=True, blank=True)
+    result_license = models.ForeignKey(
+        "licenses.License",
+        verbose_name="结果电子证照",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     version = models.PositiveIntegerField("修改次数", default=1)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

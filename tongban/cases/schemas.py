@@ -191,6 +191,9 @@ class ActIn(Schema):
     promises: list[PromiseIn] = Field(default_factory=list, description="容缺材料及承诺补交日期")
     procedure: ProcedureIn | None = Field(None, description="特别程序")
     recipient: int | None = Field(None, description="接手人员的账号 id（移交）")
+    license_face: dict = Field(
+        default_factory=dict, description="准予且结果为电子证照时：照面信息（未填的项取自申请表的同名项）"
+    )
     method: str = Field(
         "",
         description="送达方式（送达结果时必填）：post、window（仅窗口收件的办件）、in_person、electronic",

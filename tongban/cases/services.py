@@ -45,6 +45,8 @@ from tongban.identity.rules import operates_company
 from tongban.identity.selectors.accounts import person_matching
 from tongban.identity.selectors.mandates import mandate_covering
 from tongban.identity.services.identity_codes import identity_code_verify
+from tongban.licenses.selectors import license_type_by_code
+from tongban.licenses.services import Issue, license_issue
 from tongban.notifications.choices import DeliveryChannel
 from tongban.notifications.services import notify
 from tongban.regions.models import Window
@@ -933,21 +935,65 @@ def case_decide(
     approve: bool,
     reason: str = "",
     remedies: str = "",
+    license_face: dict[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """准予 or 不予 (the latter with reasons and remedies, 行政许可法 §38 ¶2)."""
-    if approve:
+    """准予 or 不予 (the latter with reasons and remedies, 行政许可法 §38 ¶2). Approving a case whose guide's
+    result is an electronic license issues it in the same transaction, signed by the handling
+    organization's seal, into the applicant's wallet; its face data come from `license_face` over the
+    application form's values of the same keys."""
+    if not approve:
         return case_act(
-            case=case, action=Action.APPROVE, by=by, reason=reason, expected_version=expected_version
+            case=case,
+            action=Action.DENY,
+            by=by,
+            reason=reason,
+            detail={"remedies": (remedies or "").strip()},
+            expected_version=expected_version,
         )
-    return case_act(
-        case=case,
-        action=Action.DENY,
-        by=by,
-        reason=reason,
-        detail={"remedies": (remedies or "").strip()},
-        expected_version=expected_version,
+
+    def issue(act: Act) -> None:
+        issued = _result_license(act.case, by, license_face or {})
+        if issued is not None:
+            Case.objects.filter(pk=act.case.pk).update(result_license=issued)
+            act.event.detail = {**act.event.detail, "license": issued.identifier}
+            CaseEvent.objects.filter(pk=act.event.pk).update(detail=act.event.detail)
+
+    return _act(
+        case=case, action=Action.APPROVE, by=by, reason=reason, expected_version=expected_version, then=issue
+    ).case
+
+
+def result_license_type(case: Case):
+    """The license type the case's result is, when its guide names one the platform knows."""
+    code = case.implementation_version.result_license_type_code
+    return license_type_by_code(code) if code else None
+
+
+def _result_license(case: Case, by: Actor, face: dict[str, Any]):
+    license_type = result_license_type(case)
+    if license_type is None:
+        return None
+    today = timezone.localdate()
+    form = case.form_data or {}
+    values = {
+        f["key"]: form[f["key"]] for f in license_type.face_fields if form.get(f["key"]) not in (None, "")
+    }
+    years = license_type.validity_years
+    data = Issue(
+        license_type=license_type,
+        holder=case.applicant,
+        number=f"{case.handling_org.short_name or case.handling_org.name}{today:%Y}第{case.number}号",
+        face_data={**values, **{k: v for k, v in face.items() if v not in (None, "")}},
+        issued_on=today,
+        valid_from=today,
+        valid_until=today.replace(year=today.year + years) if years else None,
     )
+    try:
+        return license_issue(issuer=case.handling_org, data=data, by=by)
+    except ValidationFailed as exc:  # the reviewer fills in what the form did not give
+        errors = [FieldError(e.field.replace("face_data.", "license_face."), e.message) for e in exc.errors]
+        raise ValidationFailed(message=f"颁发电子证照：{exc.message}", errors=errors) from exc
 
 
 def case_deliver(

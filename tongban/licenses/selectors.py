@@ -95,5 +95,9 @@ def license_export(license_: License) -> dict:
     }
 
 
+def license_type_by_code(code: str) -> LicenseType | None:
+    return LicenseType.objects.filter(code=code).first()
+
+
 def license_types() -> QuerySet[LicenseType]:
     return LicenseType.objects.order_by("code")

@@ -203,6 +203,21 @@ def _staff_choices(case: Case) -> list[User]:
     return list(users)
 
 
+def _result_fields(case: Case, posted=None, errors=None):
+    """(type, [(key, label, value, error)]) when approving issues an e-license: its face fields, prefilled
+    from the application form (or from what the reviewer just posted)."""
+    license_type = services.result_license_type(case)
+    if license_type is None:
+        return None
+    form, errors = case.form_data or {}, errors or {}
+    rows = []
+    for spec in license_type.face_fields:
+        key = spec["key"]
+        value = posted.get(f"face_{key}", "") if posted is not None else form.get(key, "")
+        rows.append((key, spec["label"], value, errors.get(f"license_face.{key}", "")))
+    return license_type, rows
+
+
 def _case_context(request: HttpRequest, actor: Actor, case: Case, **extra) -> dict:
     actions = case_actions(actor, case)
     steps = list(case_steps(case))
@@ -244,6 +259,13 @@ def _case_context(request: HttpRequest, actor: Actor, case: Case, **extra) -> di
             if value != DeliveryMethod.WINDOW or case.receiving_window_id
         ],
         "recipients": _staff_choices(case) if Action.HAND_OVER in {r.action for r in actions} else [],
+        "result_license": _result_fields(
+            case,
+            extra.get("posted") if extra.get("open_action") == Action.APPROVE else None,
+            extra.get("errors"),
+        )
+        if Action.APPROVE in {r.action for r in actions}
+        else None,
         "remedies_default": REMEDIES_DEFAULT,
         "notices_issued": case.correction_notices.count(),
         "upload_form": UploadForm(materials=guide_materials) if window_scans else None,
@@ -357,7 +379,8 @@ def _perform(request: HttpRequest, actor: Actor, case: Case, action: str, versio
         services.case_resume(**common)
         return "已恢复办理。"
     if action == Action.APPROVE:
-        services.case_decide(**common, approve=True, reason=reason)
+        face = {key.removeprefix("face_"): value for key, value in post.items() if key.startswith("face_")}
+        services.case_decide(**common, approve=True, reason=reason, license_face=face)
         return "已作出准予办理决定。"
     if action == Action.DENY:
         services.case_decide(**common, approve=False, reason=reason, remedies=post.get("remedies", ""))

@@ -1,0 +1,106 @@
+"""Results as licenses: approving a case whose guide's result is an electronic license issues it, signed by
+the handling organization's seal, into the applicant's wallet, linked to the case; missing face data are
+asked of the reviewer and nothing changes until they are given."""
+
+import pytest
+from django.test import Client
+
+from tongban.catalog.models import ImplementationVersion
+from tongban.licenses.models import License
+from tongban.licenses.selectors import license_verify, licenses_held
+from tongban.licenses.tests.factories import LicenseTypeFactory
+from tongban.licenses.verification import Verdict
+
+from ..choices import CaseStatus
+from ..models import Case
+from ..services import case_decide
+from .factories import FORM, CaseFactory, make_circle
+
+pytestmark = pytest.mark.django_db
+FACE = {"location": "江岸区沿江大道1号", "area": "89.5", "registered_on": "2026-03-02"}
+
+
+@pytest.fixture
+def circle():
+    circle = make_circle(form=FORM)
+    license_type = LicenseTypeFactory()
+    ImplementationVersion.objects.filter(pk=circle.version.pk).update(
+        result_license_type_code=license_type.code
+    )
+    return circle
+
+
+def test_approving_issues_the_license_into_the_applicants_wallet(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW)
+
+    case = case_decide(case=case, by=circle.actor(circle.reviewer), approve=True, license_face=FACE)
+
+    license_ = case.result_license
+    assert case.status == CaseStatus.DECIDED and license_ is not None
+    assert (license_.issuer, license_.holder, license_.seal.organization) == (
+        circle.handling_org,
+        circle.applicant,
+        circle.handling_org,
+    )
+    assert license_verify(license_).verdict == Verdict.VALID
+    assert list(licenses_held(circle.actor(circle.applicant))) == [license_]
+    assert case.events.get().detail["license"] == license_.identifier
+    client = Client()
+    client.force_login(circle.applicant)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "不动产权证书（电子证照，已存入我的证照）" in page and license_.identifier in page
+
+
+def test_missing_face_data_are_named_and_nothing_changes(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW)
+
+    with pytest.raises(Exception) as refused:
+        case_decide(case=case, by=circle.actor(circle.reviewer), approve=True, license_face={"area": "89.5"})
+
+    fields = {e.field for e in refused.value.errors}
+    assert {"license_face.location", "license_face.registered_on"} <= fields
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW and not License.objects.exists() and not case.events.exists()
+
+
+def test_the_workbench_asks_for_the_face_and_the_api_takes_it(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW)
+    client = Client()
+    client.force_login(circle.reviewer)
+
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    missing = client.post(
+        f"/workbench/cases/{case.number}/act/approve/",
+        {"expected_version": case.version, "face_area": "89.5"},
+    )
+    done = client.post(
+        f"/api/v1/cases/{case.number}/actions/approve",
+        {"expected_version": case.version, "license_face": FACE},
+        content_type="application/json",
+    )
+
+    assert "准予后颁发电子证照：不动产权证书" in page and 'name="face_location"' in page
+    assert missing.status_code == 400 and "请填写坐落。" in missing.content.decode()
+    assert done.status_code == 200, done.content
+    assert Case.objects.get(pk=case.pk).result_license is not None
+
+
+def test_a_denial_or_a_result_without_a_license_issues_none(circle):
+    denied = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW)
+    plain = CaseFactory.for_circle(make_circle(), status=CaseStatus.IN_REVIEW)
+
+    case_decide(
+        case=denied,
+        by=circle.actor(circle.reviewer),
+        approve=False,
+        reason="不符合条件",
+        remedies="可申请复议",
+    )
+    other = plain.implementation_version.implementation.organization
+    from tongban.identity.choices import Role
+    from tongban.identity.tests.factories import StaffRoleFactory
+
+    reviewer = StaffRoleFactory(role=Role.REVIEWER, organization=other).user
+    case_decide(case=plain, by=circle.actor(reviewer), approve=True)
+
+    assert not License.objects.exists()
