@@ -270,6 +270,21 @@ def _steps(d: Director, s: Scene) -> Case:
     return _fresh(s.case)
 
 
+def _result_face(case: Case) -> dict[str, str]:
+    """When approving issues an e-license (its type is in the demo), the face data a reviewer would type:
+    the form's values of the same keys, else a date, a number or a plain text."""
+    license_type = services.result_license_type(case)
+    if license_type is None:
+        return {}
+    today = timezone.localdate().isoformat()
+    sample = {"date": today, "number": "1"}
+    form = case.form_data or {}
+    return {
+        f["key"]: str(form.get(f["key"]) or sample.get(f.get("type"), f"{case.service_item.name}（演示）"))
+        for f in license_type.face_fields
+    }
+
+
 def _hand_over(d: Director, s: Scene) -> Case:
     recipient, reason = s.act.arg
     by = d.actor(s.clerk, Channel.WINDOW)
@@ -326,7 +341,9 @@ VERBS: dict[str, Verb] = {
     "special": _special,
     "special_end": lambda d, s: services.special_procedure_end(case=s.case, by=d.actor(s.handler)),
     "suspend": lambda d, s: services.case_suspend(case=s.case, by=d.actor(s.handler), reason=s.act.arg),
-    "approve": lambda d, s: services.case_decide(case=s.case, by=d.actor(s.handler), approve=True),
+    "approve": lambda d, s: services.case_decide(
+        case=s.case, by=d.actor(s.handler), approve=True, license_face=_result_face(s.case)
+    ),
     "deny": lambda d, s: services.case_decide(
         case=s.case, by=d.actor(s.handler), approve=False, reason=s.act.arg, remedies=s.remedies
     ),
