@@ -990,7 +990,7 @@ def _result_license(case: Case, by: Actor, face: dict[str, Any]):
         valid_until=today.replace(year=today.year + years) if years else None,
     )
     try:
-        return license_issue(issuer=case.handling_org, data=data, by=by)
+        return license_issue(issuer=case.handling_org, data=data, by=by, decided_in_case=True)
     except ValidationFailed as exc:  # the reviewer fills in what the form did not give
         errors = [FieldError(e.field.replace("face_data.", "license_face."), e.message) for e in exc.errors]
         raise ValidationFailed(message=f"颁发电子证照：{exc.message}", errors=errors) from exc

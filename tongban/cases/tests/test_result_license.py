@@ -104,3 +104,15 @@ def test_a_denial_or_a_result_without_a_license_issues_none(circle):
     case_decide(case=plain, by=circle.actor(reviewer), approve=True)
 
     assert not License.objects.exists()
+
+
+def test_a_handling_clerk_who_approves_issues_the_result_too(circle):
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW)
+    from tongban.identity.choices import Role
+    from tongban.identity.tests.factories import StaffRoleFactory
+
+    clerk = StaffRoleFactory(role=Role.WINDOW_CLERK, organization=circle.handling_org).user
+
+    case = case_decide(case=case, by=circle.actor(clerk), approve=True, license_face=FACE)
+
+    assert case.result_license.events.get().actor == clerk
