@@ -1,9 +1,12 @@
 """Forms of the applicant's pages: they only parse what was typed; the services decide, and their
 Chinese messages are put next to the fields they name."""
 
+from dataclasses import dataclass
+
 from django import forms
 
 from tongban.core.errors import DomainError, ValidationFailed
+from tongban.licenses.selectors import license_face_rows
 
 from .numbers import case_number_normalize
 
@@ -70,6 +73,18 @@ class LookupForm(Described):
             raise forms.ValidationError(error.errors[0].message if error.errors else error.message) from None
 
 
+@dataclass(frozen=True)
+class MaterialRow:
+    """One material of the apply page: its file input, its license-number input (where the guide accepts a
+    license), the wallet choice (where the applicant holds one) and the licenses offered."""
+
+    material: object
+    file: object
+    license: object
+    wallet: object
+    offers: list  # [(license, [(label, value)] of what would be shared)]
+
+
 class MaterialsForm(Described):
     """One file input per material of the guide version (and an electronic license number where the
     guide accepts one), and the Idempotency-Key made when the page was first shown."""
@@ -85,9 +100,11 @@ class MaterialsForm(Described):
     )
     on_behalf = forms.ChoiceField(label="申请人", required=False)
 
-    def __init__(self, *args, materials=(), principals=(), **kwargs):
+    def __init__(self, *args, materials=(), principals=(), offered=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.materials = list(materials)
+        # 免证明: {material pk: [the applicant's usable licenses of the type the material names]}
+        self.offered = {pk: licenses for pk, licenses in (offered or {}).items() if licenses}
         if principals:
             self.fields["on_behalf"].choices = [("", "本人"), *principals]
         else:
@@ -107,17 +124,52 @@ class MaterialsForm(Described):
                     max_length=100,
                     error_messages={"max_length": "电子证照编号不能超过100个字符。"},
                 )
+            if offers := self.offered.get(material.pk):
+                self.fields[f"wallet_{material.pk}"] = forms.ChoiceField(
+                    label=f"用我的电子证照代替「{material.name}」",
+                    required=False,
+                    choices=[
+                        *[
+                            (str(lic.pk), f"{lic.license_type.name} {lic.number}（{lic.issuer.name}颁发）")
+                            for lic in offers
+                        ],
+                        ("", "不使用，上传文件"),
+                    ],
+                    initial=str(offers[0].pk),
+                    widget=forms.RadioSelect,
+                )
+        if self.offered:
+            self.fields["share_consent"] = forms.BooleanField(
+                label="我已阅读将要共享的证照信息，同意共享给办理单位，仅用于本次申请",
+                required=False,
+            )
 
     def material_fields(self):
         for material in self.materials:
             license_field = self[f"license_{material.pk}"] if material.license_type_code else None
-            yield material, self[f"material_{material.pk}"], license_field
+            wallet = self[f"wallet_{material.pk}"] if material.pk in self.offered else None
+            offers = [(lic, license_face_rows(lic)) for lic in self.offered.get(material.pk, [])]
+            yield MaterialRow(material, self[f"material_{material.pk}"], license_field, wallet, offers)
+
+    def wallet_choice(self, material) -> int | None:
+        """The license (pk) chosen to stand in for the material, if any."""
+        value = self.cleaned_data.get(f"wallet_{material.pk}") if material.pk in self.offered else ""
+        return int(value) if value else None
 
     def clean(self):
         data = super().clean()
+        chosen = False
         for material in self.materials:
-            given = data.get(f"material_{material.pk}") or data.get(f"license_{material.pk}", "").strip()
+            wallet = data.get(f"wallet_{material.pk}") if material.pk in self.offered else ""
+            chosen = chosen or bool(wallet)
+            given = (
+                wallet
+                or data.get(f"material_{material.pk}")
+                or data.get(f"license_{material.pk}", "").strip()
+            )
             if material.necessity == "required" and not given:
                 how = "上传文件或填写电子证照编号" if material.license_type_code else "上传文件"
                 self.add_error(f"material_{material.pk}", f"「{material.name}」是必要材料，请{how}。")
+        if chosen and not data.get("share_consent"):
+            self.add_error("share_consent", "请同意共享所选电子证照，或改为上传文件。")
         return data

@@ -306,6 +306,16 @@ class CaseMaterial(models.Model):
     size = models.PositiveBigIntegerField("文件大小（字节）", default=0)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     license_reference = models.CharField("电子证照编号", max_length=100, blank=True)
+    # 免证明: a license of the applicant's wallet, verified when attached, shared with their consent.
+    license = models.ForeignKey(
+        "licenses.License",
+        verbose_name="电子证照",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_materials",
+    )
+    consented_at = models.DateTimeField("同意共享时间", null=True, blank=True)
     promised_on = models.DateField("承诺补交日期", null=True, blank=True)
     fulfilled_at = models.DateTimeField("补交时间", null=True, blank=True)
     uploaded_by = models.ForeignKey(

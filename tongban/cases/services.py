@@ -45,7 +45,8 @@ from tongban.identity.rules import operates_company
 from tongban.identity.selectors.accounts import person_matching
 from tongban.identity.selectors.mandates import mandate_covering
 from tongban.identity.services.identity_codes import identity_code_verify
-from tongban.licenses.selectors import license_type_by_code
+from tongban.licenses.models import License
+from tongban.licenses.selectors import license_type_by_code, licenses_usable
 from tongban.licenses.services import Issue, license_issue
 from tongban.notifications.choices import DeliveryChannel
 from tongban.notifications.services import notify
@@ -1222,6 +1223,45 @@ def case_material_license(
             uploaded_by=by.user,
         )
         _material_audit(row, by, party)
+    return row
+
+
+def case_material_from_wallet(
+    *, case: Case, by: Actor, guide_material_id: int, license_: License, consent: bool
+) -> CaseMaterial:
+    """免证明: a license of the applicant's wallet stands in for a material the guide lets it replace. It
+    must be the applicant's, of the type the guide names, valid today and verified; the applicant consents
+    to its face being shared with the handling organization for this case. The use is kept with the case
+    (the material row: which license, for which material, consented when, by whom) and audited."""
+    if not consent:
+        raise ValidationFailed.on("consent", "请先阅读将要共享的证照信息并同意共享。")
+    with transaction.atomic():
+        locked, material, party = _material_target(case, by, guide_material_id)
+        if material is None or not material.license_type_code:
+            raise ValidationFailed.on("guide_material", "该材料不能以电子证照代替。")
+        if license_.license_type.code != material.license_type_code:
+            raise ValidationFailed.on("license", f"所选证照不是{material.license_type_name or '该材料'}。")
+        usable = licenses_usable([locked.applicant_id], [material.license_type_code])
+        if license_.pk not in {u.pk for u in usable.get(material.license_type_code, [])}:
+            raise ValidationFailed.on("license", "所选电子证照不属于申请人、已失效或未通过验证，不能使用。")
+        now = timezone.now()
+        row = CaseMaterial.objects.create(
+            case=locked,
+            guide_material=material,
+            name=material.name,
+            kind=MaterialKind.LICENSE,
+            license=license_,
+            license_reference=license_.identifier,
+            consented_at=now,
+            uploaded_by=by.user,
+        )
+        _material_audit(row, by, party)
+        audit_record(
+            action="case.license_used",
+            context=by.audit_context(),
+            obj=AuditObject.of(locked),
+            detail={"license": license_.identifier, "material": material.name, "purpose": "免证明"},
+        )
     return row
 
 

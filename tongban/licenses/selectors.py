@@ -95,6 +95,37 @@ def license_export(license_: License) -> dict:
     }
 
 
+def licenses_usable(holder_ids, type_codes, on=None) -> dict[str, list[License]]:
+    """免证明: the holders' licenses of these types that may stand in for a material today — valid, within
+    their validity, and verified (signature and seal) — by type code, newest first."""
+    on = on or timezone.localdate()
+    found: dict[str, list[License]] = {}
+    candidates = (
+        License.objects.filter(
+            holder_id__in=list(holder_ids),
+            license_type__code__in=list(type_codes),
+            status=LicenseStatus.VALID,
+            valid_from__lte=on,
+        )
+        .filter(Q(valid_until=None) | Q(valid_until__gte=on))
+        .select_related(*_RELATED)
+        .order_by("-issued_on", "-id")
+    )
+    for license_ in candidates:
+        if license_verify(license_).ok:
+            found.setdefault(license_.license_type.code, []).append(license_)
+    return found
+
+
+def license_face_rows(license_: License) -> list[tuple[str, str]]:
+    """(label, value) of the face data in the type's order, empty ones left out."""
+    return [
+        (spec["label"], license_.face_data[spec["key"]])
+        for spec in license_.license_type.face_fields
+        if license_.face_data.get(spec["key"])
+    ]
+
+
 def license_type_by_code(code: str) -> LicenseType | None:
     return LicenseType.objects.filter(code=code).first()
 

@@ -29,6 +29,7 @@ from tongban.identity.access import actor_for, actor_from_request, client_ip
 from tongban.identity.models import User, phone_index
 from tongban.identity.selectors.mandates import principals_for
 from tongban.identity.views.errors import rate_limited
+from tongban.licenses.selectors import licenses_usable
 
 from .. import deadlines
 from ..choices import Action, CaseStatus, Party, Record
@@ -39,6 +40,7 @@ from ..selectors import case_actions, case_get, case_steps, cases_visible
 from ..services import (
     StoredUpload,
     case_clock,
+    case_material_from_wallet,
     case_material_license,
     case_material_upload,
     case_resubmit,
@@ -305,16 +307,31 @@ def _apply_actor(request: HttpRequest, on_behalf: str):
     return actor_for(request.user, channel=Channel.WEB, ip=client_ip(request), on_behalf_of=principal)
 
 
+def _offered(request: HttpRequest, materials) -> dict[int, list]:
+    """免证明: for each material a license can replace, the account's usable licenses of that type."""
+    codes = {m.license_type_code for m in materials if m.license_type_code}
+    if not codes:
+        return {}
+    usable = licenses_usable([request.user.pk], codes)
+    return {m.pk: usable.get(m.license_type_code, []) for m in materials if m.license_type_code}
+
+
 def _apply_forms(request: HttpRequest, version, principals, *, bound: bool):
     definition = parse_definition(version.form_schema)
     materials = list(version.materials.all())
+    offered = _offered(request, materials)
     if bound:
         form = build_form_class(definition)(request.POST, prefix="f")
-        files = MaterialsForm(request.POST, request.FILES, materials=materials, principals=principals)
+        files = MaterialsForm(
+            request.POST, request.FILES, materials=materials, principals=principals, offered=offered
+        )
     else:
         form = build_form_class(definition)(prefix="f")
         files = MaterialsForm(
-            initial={"idempotency_key": uuid.uuid4().hex}, materials=materials, principals=principals
+            initial={"idempotency_key": uuid.uuid4().hex},
+            materials=materials,
+            principals=principals,
+            offered=offered,
         )
     form.secret_keys = [spec.key for spec in definition.fields if spec.type in SECRET_TYPES]
     return form, files
@@ -339,7 +356,10 @@ def _apply_submit(actor, version, mode, form, files) -> Case:
     the draft and changes nothing."""
     stored: dict[str, StoredUpload] = {}
     try:
-        for _material, file_field, _license in files.material_fields():
+        for row in files.material_fields():
+            file_field = row.file
+            if files.wallet_choice(row.material):
+                continue  # the wallet's license stands in; a file given as well is not kept
             if upload := files.cleaned_data.get(file_field.name):
                 try:
                     stored[file_field.name] = material_file_store(upload)
@@ -357,13 +377,23 @@ def _apply_submit(actor, version, mode, form, files) -> Case:
             if case.status != CaseStatus.DRAFT:
                 _discard(stored)  # a replay: the first request's files are the case's
                 return case
-            for material, file_field, license_field in files.material_fields():
+            for row in files.material_fields():
+                material, file_field, license_field = row.material, row.file, row.license
                 upload = stored.get(file_field.name)
                 reference = (
                     (files.cleaned_data.get(license_field.name) or "").strip() if license_field else ""
                 )
+                chosen = files.wallet_choice(material)
                 try:
-                    if upload:
+                    if chosen:
+                        case_material_from_wallet(
+                            case=case,
+                            by=actor,
+                            guide_material_id=material.pk,
+                            license_=next(lic for lic, _ in row.offers if lic.pk == chosen),
+                            consent=bool(files.cleaned_data.get("share_consent")),
+                        )
+                    elif upload:
                         case_material_upload(case=case, by=actor, file=upload, guide_material_id=material.pk)
                     elif reference:
                         case_material_license(
