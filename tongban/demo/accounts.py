@@ -5,7 +5,9 @@ bureau, a supervisor of the city, and a question moderator; three citizens, a co
 one of them, a mandate from one citizen to another (signed a month ago, so that the demo cases can show
 the agent acting before today), and a kiosk's API token (scope identity:verify). The clerks of 武汉 and
 鄂州 also clerk at the halls of 东湖高新区 and 葛店经开区, the two zones whose market-entry items are handled
-jointly (多地联办), so that the demo's joint cases have staff on both sides.
+jointly (多地联办), so that the demo's joint cases have staff on both sides; and the reviewers also review
+at the police, land and civil-affairs bodies whose e-licenses the demo citizens and company hold, so that
+each license has staff of its issuer who issued it and may operate it (暂扣, 注销…).
 
 Every demo account has the one password below, and the kiosk token is fixed too: both are printed by
 `tongban serve` and `tongban demo` and are for trying the platform out. They must never reach a
@@ -89,6 +91,13 @@ MAINTAINERS = (
 STAFFED = (("wuhan", "武汉市"), ("ezhou", "鄂州市"), ("huangshi", "黄石市"))
 # The development zones' halls where a city's clerk also works (the 葛店↔东湖 多地联办 items' two sides)
 ZONE_HALLS = {"wuhan": ("东湖新技术开发区政务服务局",), "ezhou": ("葛店经济技术开发区政务服务中心",)}
+# Where a city's reviewer also reviews, and so issues and operates the e-licenses the demo citizens and
+# company hold (tongban.demo.licenses; a reviewer of the issuing organization issues its licenses)
+LICENSING = {
+    "wuhan": ("武汉市公安局", "武汉市自然资源和规划局", "东湖新技术开发区市场监督管理局"),
+    "ezhou": ("鄂州市公安局", "鄂州市公安局鄂城区分局", "鄂城区民政局", "鄂州市不动产登记中心"),
+    "huangshi": ("黄石市公安局", "黄石市公安局黄石港区分局"),
+}
 
 
 def _staff() -> list[_Staff]:
@@ -106,7 +115,7 @@ def _staff() -> list[_Staff]:
                 ZONE_HALLS.get(prefix, ()),
             ),
             _Staff(f"{prefix}-helper", Role.HELPER, city, gov, f"{city}帮办代办员"),
-            _Staff(f"{prefix}-reviewer", Role.REVIEWER, city, hrss, f"{city}人社审批员"),
+            _Staff(f"{prefix}-reviewer", Role.REVIEWER, city, hrss, f"{city}审批员", LICENSING[prefix]),
             _Staff(f"{prefix}-cso", Role.CHIEF_SERVICE_OFFICER, city, hrss, f"{city}社保卡首席服务官"),
             _Staff(f"{prefix}-supervisor", Role.SUPERVISOR, city, gov, f"{city}监督员"),
             _Staff(f"{prefix}-moderator", Role.QUESTION_MODERATOR, city, gov, f"{city}问答审核员"),

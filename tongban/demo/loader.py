@@ -1,15 +1,19 @@
 """Load the demo data in one transaction, or remove it all (for `tongban demo --reset`).
 
 Removing the demo removes every case with it, with everything that hangs off them (events, steps,
-materials and their files, notices, special procedures, parcels, case notifications). A case cannot
-outlive the catalog, regions and accounts it refers to, and a person who resets the demo expects the
-demo's cases — and those they made while trying it — to go with it. The audit log keeps its entries.
+materials and their files, notices, special procedures, parcels, case notifications), and every e-license
+with its events, presentations, the seals that signed them and the license types. A case or a license
+cannot outlive the catalog, regions and accounts it refers to, and a person who resets the demo expects
+the demo's cases and licenses — and those they made while trying it — to go with them. The audit log
+keeps its entries.
 """
 
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import ProtectedError
 
@@ -43,12 +47,14 @@ from tongban.catalog.models import (
 from tongban.catalog.search import search_entries_refresh
 from tongban.catalog.selectors import implementations_in_force, tongban_implementations
 from tongban.core.errors import Conflict
+from tongban.licenses.models import License, LicenseEvent, LicenseType, Seal
 from tongban.notifications.models import Notification
 from tongban.regions.models import Hall, Kiosk, Organization, Region, Window
 
 from .accounts import demo_accounts_create, demo_accounts_remove
 from .cases import demo_cases_create
 from .catalog import catalog_create
+from .licenses import demo_licenses_create
 from .places import places_create
 from .reach import BATCHES, reach_create
 
@@ -63,11 +69,13 @@ class DemoSummary:
     seconds: float
     loaded: bool = True  # False: the database already held data and nothing was loaded
     cases: int = 0
+    licenses: int = 0
 
     def __str__(self) -> str:
         counts = (
             f"行政区划 {self.regions} 个，部门 {self.organizations} 个，事项 {self.items} 项，"
-            f"实施清单 {self.implementations} 项，其中圈内通办 {self.tongban_items} 项，办件 {self.cases} 件"
+            f"实施清单 {self.implementations} 项，其中圈内通办 {self.tongban_items} 项，"
+            f"电子证照 {self.licenses} 本，办件 {self.cases} 件"
         )
         if not self.loaded:
             return f"数据库中已有数据，未加载演示数据（现有{counts}）。如需重新加载，请使用 --reset。"
@@ -94,6 +102,7 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
         reach_create(places, implementations)
         demo_accounts_create()
         search_entries_refresh()
+        demo_licenses_create()
         demo_cases_create()
     return _summary(time.perf_counter() - started, loaded=True)
 
@@ -108,16 +117,18 @@ def _summary(seconds: float, *, loaded: bool) -> DemoSummary:
         seconds=round(seconds, 2),
         loaded=loaded,
         cases=Case.objects.count(),
+        licenses=License.objects.count(),
     )
 
 
 @transaction.atomic
 def demo_remove() -> None:
-    """Remove the cases, the catalog, the regions with their places, and the demo accounts, children first
-    (case events and published versions are removed with QuerySet.delete, which their delete guards do
-    not see)."""
+    """Remove the cases, the licenses, the catalog, the regions with their places, and the demo accounts,
+    children first (case and license events and published versions are removed with QuerySet.delete,
+    which their delete guards do not see)."""
     try:
         cases_remove()
+        licenses_remove()
         for model in (SearchEntry, BatchEntry, TongbanBatch, AgreementItem, AgreementParty, Agreement):
             model.objects.all().delete()
         Availability.objects.all().delete()
@@ -144,6 +155,17 @@ def cases_remove() -> None:
     CaseNumberCounter.objects.all().delete()
     Notification.objects.filter(kind__startswith="case.").delete()
     transaction.on_commit(partial(_files_delete, CaseMaterial.file.field.storage, scans))
+
+
+def licenses_remove() -> None:
+    """Every license with its events and presentations (when the licenses app has them), the seals and the
+    license types."""
+    with suppress(LookupError):  # presentations (亮证) come with a later change of the licenses app
+        apps.get_model("licenses", "Presentation").objects.all().delete()
+    LicenseEvent.objects.all().delete()
+    License.objects.update(previous=None)
+    for model in (License, Seal, LicenseType):
+        model.objects.all().delete()
 
 
 def _files_delete(storage, names: list[str]) -> None:
