@@ -97,6 +97,11 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("case.act", "case_B"): {"alice", "bob"},
     ("case.start", "none"): set(ACCOUNTS),
     ("case.receive", "window_A"): {Role.WINDOW_CLERK, Role.HELPER},
+    # Licenses: alice's license issued by org A; seals are rotated by platform and catalog admins.
+    ("license.view", "license_alice"): {"alice", Role.REVIEWER, Role.PLATFORM_ADMIN},
+    ("license.issue", "org_A"): {Role.REVIEWER},
+    ("license.operate", "license_alice"): {Role.REVIEWER},
+    ("seal.rotate", "org_A"): {Role.CATALOG_ADMIN, Role.PLATFORM_ADMIN},
 }
 
 
@@ -200,6 +205,12 @@ def world(db) -> World:
             promised_days=implementation.current.promised_days,
             statutory_days=implementation.current.statutory_days,
         )
+    from tongban.licenses.services import license_issue
+    from tongban.licenses.tests.factories import property_issue
+
+    objects["license_alice"] = license_issue(
+        issuer=org_a, data=property_issue(alice.user), by=actor_for(staff[Role.REVIEWER])
+    )
     objects["window_A"] = WindowFactory(
         hall=HallFactory(region=city_a, organization=org_a), is_cross_city=True
     )
