@@ -14,7 +14,9 @@ from .models import License, LicenseEvent, LicenseType, Seal
 from .services import payload_fields
 from .verification import KEYS_FORMAT, LICENSE_FORMAT, Result, verify
 
-_RELATED = ("license_type", "issuer", "seal", "jurisdiction", "previous")
+_RELATED = ("license_type", "issuer", "seal", "jurisdiction")
+# A verification never needs the seal's private key: it is not read (nor decrypted) with the license.
+_NO_SECRET = ("seal__private_key",)
 
 
 def licenses_held(actor: Actor) -> QuerySet[License]:
@@ -24,15 +26,23 @@ def licenses_held(actor: Actor) -> QuerySet[License]:
     companies = CompanyOperator.objects.filter(person__user_id=actor.user_id, revoked_at=None).values(
         "company__user_id"
     )
-    return License.objects.filter(Q(holder_id=actor.user_id) | Q(holder_id__in=companies)).select_related(
-        *_RELATED
+    return (
+        License.objects.filter(Q(holder_id=actor.user_id) | Q(holder_id__in=companies))
+        .select_related(*_RELATED)
+        .defer(*_NO_SECRET)
     )
 
 
 def license_get(actor: Actor, identifier_or_pk: str | int) -> License:
     """One license for its holder, its issuer's staff or a platform admin; others are told it is unknown."""
     key = {"pk": identifier_or_pk} if isinstance(identifier_or_pk, int) else {"identifier": identifier_or_pk}
-    found = License.objects.select_related(*_RELATED, "holder").filter(**key).first()
+    found = (
+        License.objects.select_related(*_RELATED, "holder")
+        .defer(*_NO_SECRET)
+        .filter(**key)
+        .order_by()
+        .first()
+    )
     if found is None:
         raise AccessDenied("license.view")
     access.require(actor, "license.view", found)
@@ -52,7 +62,13 @@ def license_by_identifier(identifier: str) -> License | None:
     """For the public verification: the license with this identifier (checked first, so a mistyped one
     is named as such), or None."""
     text = str(license_identifier_parse(identifier))
-    return License.objects.select_related(*_RELATED).filter(identifier=text).first()
+    return (
+        License.objects.select_related(*_RELATED)
+        .defer(*_NO_SECRET)
+        .filter(identifier=text)
+        .order_by()
+        .first()
+    )
 
 
 def seals_published() -> list[dict]:
@@ -109,6 +125,7 @@ def licenses_usable(holder_ids, type_codes, on=None) -> dict[str, list[License]]
         )
         .filter(Q(valid_until=None) | Q(valid_until__gte=on))
         .select_related(*_RELATED)
+        .defer(*_NO_SECRET)
         .order_by("-issued_on", "-id")
     )
     for license_ in candidates:
