@@ -31,5 +31,6 @@ class IdentityVerification(models.TextChoices):
 class TokenScope(models.TextChoices):
     CATALOG_READ = "catalog:read", "读取事项目录"
     IDENTITY_VERIFY = "identity:verify", "核验身份码"
+    LICENSES_VERIFY = "licenses:verify", "核验亮证"
     MANDATES_READ = "mandates:read", "查询委托关系"
     SHIPMENTS_UPDATE = "shipments:update", "更新寄递状态（寄递企业）"

@@ -169,3 +169,71 @@ class LicenseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("license events are never deleted")
+
+
+class Presentation(models.Model):
+    """亮证: one showing of a license by its holder — a QR code (a signed token naming this row's `jti`) and a
+    6-digit check code, valid for a few minutes and for one verification. The token and the code are
+    never stored: the code is derived from `jti` with the site's key (presentations.py), and only its keyed
+    digest is kept, in `code_index` for good and in `live_code` while the code may still be used, so that
+    no two usable presentations share a code (the unique constraint, not luck, guarantees it).
+
+    The one use is kept on the row: when, by whom (a staff member or an API token), for which
+    organization, through which channel, and the purpose the verifier stated."""
+
+    license = models.ForeignKey(
+        License, verbose_name="证照", on_delete=models.PROTECT, related_name="presentations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="亮证人", on_delete=models.PROTECT, related_name="+"
+    )
+    jti = models.CharField(max_length=32, unique=True, editable=False)
+    code_index = models.CharField(max_length=64, db_index=True, editable=False)
+    live_code = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField("亮证时间")
+    expires_at = models.DateTimeField("失效时间")
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+    used_at = models.DateTimeField("核验时间", null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核验人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    used_by_token = models.ForeignKey(
+        "identity.ApiToken",
+        verbose_name="核验系统（接口令牌）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    used_by_label = models.CharField("核验人名称", max_length=200, blank=True)
+    used_organization = models.ForeignKey(
+        Organization,
+        verbose_name="核验单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    used_channel = models.CharField("核验渠道", max_length=20, blank=True)
+    purpose = models.CharField("核验事由", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "亮证记录"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used_at=None) | Q(cancelled_at=None), name="presentation_used_or_cancelled"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at=None) | ~Q(purpose=""), name="presentation_use_has_purpose"
+            ),
+        ]
+        indexes = [models.Index(fields=["license", "created_at"], name="presentation_license_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.license_id} {self.created_at:%Y-%m-%d %H:%M}"
