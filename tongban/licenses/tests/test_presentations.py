@@ -10,6 +10,7 @@ import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 
 from tongban.core.audit import AuditEntry
 from tongban.core.choices import Channel
@@ -374,6 +375,136 @@ def test_two_open_presentations_never_share_a_code_but_an_expired_one_lets_go(li
     assert (first.code_index == third.code_index) and first.code_index != second.code_index
     first.refresh_from_db()
     assert first.live_code is None and third.live_code == third.code_index
+
+
+# --- The API ------------------------------------------------------------------------------------------
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def bearer(*scopes: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {kiosk_token(*scopes)[1]}"}
+
+
+def test_the_api_paths_resolve_before_the_licenses_identifier(license_):
+    client = signed_in(license_.holder)
+
+    listed = client.get(API)
+
+    assert listed.status_code == 200 and listed.json() == {"items": [], "count": 0}
+
+
+def test_over_the_api_the_holder_presents_a_kiosk_verifies_once_and_the_holder_sees_the_use(license_):
+    holder = signed_in(license_.holder)
+    shown = holder.post(API, {"identifier": license_.identifier}, content_type="application/json")
+    body = shown.json()
+    kiosk_headers = bearer(TokenScope.LICENSES_VERIFY)
+
+    verified = Client().post(
+        f"{API}/verify",
+        {"code": body["code"], "purpose": PURPOSE},
+        content_type="application/json",
+        **kiosk_headers,
+    )
+    replayed = Client().post(
+        f"{API}/verify",
+        {"code": body["token"], "purpose": PURPOSE},
+        content_type="application/json",
+        **kiosk_headers,
+    )
+    listed = holder.get(API, {"identifier": license_.identifier}).json()
+
+    assert shown.status_code == 201 and len(body["code"]) == 6 and body["qr_svg"].startswith("<svg")
+    assert body["state"]["value"] == "open"
+    assert verified.status_code == 200
+    result = verified.json()
+    assert (result["verdict"], result["license"]["number"], result["purpose"]) == (
+        "valid",
+        license_.number,
+        PURPOSE,
+    )
+    assert license_.holder_code not in verified.content.decode()
+    assert replayed.status_code == 409 and replayed.json()["detail"] == USED_BY_YOU
+    assert listed["count"] == 1
+    use = listed["items"][0]
+    assert (use["state"]["value"], use["purpose"]) == ("used", PURPOSE)
+    assert use["verifier"].startswith("自助终端 1 号") and use["verifier_organization"] and use["used_at"]
+
+
+def test_over_the_api_the_holder_cancels_and_others_neither_present_nor_cancel(license_, office):
+    holder = signed_in(license_.holder)
+    stranger = signed_in(office.stranger)
+    body = holder.post(API, {"identifier": license_.identifier}, content_type="application/json").json()
+
+    foreign = stranger.post(API, {"identifier": license_.identifier}, content_type="application/json")
+    foreign_cancel = stranger.post(f"{API}/{body['id']}/cancel")
+    cancelled = holder.post(f"{API}/{body['id']}/cancel")
+
+    assert (foreign.status_code, foreign_cancel.status_code) == (404, 404)
+    assert cancelled.status_code == 200 and cancelled.json()["state"]["value"] == "cancelled"
+
+
+def test_over_the_api_a_suspended_license_is_not_presented(license_, office):
+    license_operate(
+        license_=license_, operation="suspend", by=office.actor(office.reviewer), reason="依法暂扣"
+    )
+
+    answer = signed_in(license_.holder).post(
+        API, {"identifier": license_.identifier}, content_type="application/json"
+    )
+
+    assert answer.status_code == 409 and answer.json()["detail"] == "证照当前状态为「暂扣」，不能亮证。"
+
+
+def test_over_the_api_a_token_without_the_scope_and_a_missing_purpose_are_refused(license_):
+    presentation = presentation_create(license_=license_, by=holder_of(license_))
+    code = presentation_code(presentation)
+
+    unscoped = Client().post(
+        f"{API}/verify",
+        {"code": code, "purpose": PURPOSE},
+        content_type="application/json",
+        **bearer(TokenScope.IDENTITY_VERIFY),
+    )
+    no_purpose = Client().post(
+        f"{API}/verify",
+        {"code": code, "purpose": ""},
+        content_type="application/json",
+        **bearer(TokenScope.LICENSES_VERIFY),
+    )
+
+    assert unscoped.status_code == 403 and "licenses:verify" in unscoped.json()["detail"]
+    assert no_purpose.status_code == 400 and no_purpose.json()["errors"][0]["field"] == "purpose"
+    assert Presentation.objects.get().used_at is None
+
+
+def test_over_the_api_guessing_is_stopped_even_for_the_right_code(license_):
+    presentation = presentation_create(license_=license_, by=holder_of(license_))
+    code = presentation_code(presentation)
+    headers = bearer(TokenScope.LICENSES_VERIFY)
+
+    def attempt(text):
+        return Client().post(
+            f"{API}/verify", {"code": text, "purpose": PURPOSE}, content_type="application/json", **headers
+        )
+
+    wrong = [c for c in (f"{n:06d}" for n in range(FAILURES_ALLOWED + 1)) if c != code][:FAILURES_ALLOWED]
+    guesses = [attempt(guess).status_code for guess in wrong]
+    stopped = attempt(code)
+    other_kiosk = Client().post(
+        f"{API}/verify",
+        {"code": code, "purpose": PURPOSE},
+        content_type="application/json",
+        **bearer(TokenScope.LICENSES_VERIFY),
+    )
+
+    assert guesses == [400] * FAILURES_ALLOWED
+    assert stopped.status_code == 429 and "失败次数过多" in stopped.json()["detail"]
+    assert other_kiosk.status_code == 200  # per verifier
 
 
 # --- Concurrency ----------------------------------------------------------------------------------------
