@@ -11,6 +11,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from tongban.core.audit import AuditEntry
 from tongban.core.choices import Channel
@@ -505,6 +506,98 @@ def test_over_the_api_guessing_is_stopped_even_for_the_right_code(license_):
     assert guesses == [400] * FAILURES_ALLOWED
     assert stopped.status_code == 429 and "失败次数过多" in stopped.json()["detail"]
     assert other_kiosk.status_code == 200  # per verifier
+
+
+# --- The pages ----------------------------------------------------------------------------------------
+
+
+def test_the_holder_shows_the_license_on_the_page_and_watches_it_used(license_):
+    holder = signed_in(license_.holder)
+    page_url = reverse("licenses:present", args=[license_.identifier])
+
+    created = holder.post(page_url)
+    page = holder.get(page_url)
+    presentation = Presentation.objects.get()
+    state_url = reverse("licenses:present_state", args=[license_.identifier]) + f"?p={presentation.pk}"
+    open_state = holder.get(state_url)
+    presentation_verify(code=presentation_code(presentation), purpose=PURPOSE, by=clerk())
+    used_state = holder.get(state_url)
+    after = holder.get(page_url).content.decode()
+
+    assert created.status_code == 302 and created["Location"] == page_url
+    html = page.content.decode()
+    assert 'src="data:image/svg+xml' in html
+    code = presentation_code(presentation)
+    assert f"{code[:3]} {code[3:]}" in html and "剩余 4 分" in html
+    assert open_state.status_code == 200
+    assert used_state.status_code == 286 and "鄂州市政务服务中心" in used_state.content.decode()
+    assert PURPOSE in after and "已核验" in after and "王窗口" in after
+
+
+def test_the_holder_cancels_on_the_page(license_):
+    holder = signed_in(license_.holder)
+    holder.post(reverse("licenses:present", args=[license_.identifier]))
+    presentation = Presentation.objects.get()
+
+    answer = holder.post(
+        reverse("licenses:present_cancel", args=[license_.identifier]), {"presentation": presentation.pk}
+    )
+
+    assert answer.status_code == 302
+    presentation.refresh_from_db()
+    assert presentation_state(presentation) == PresentationState.CANCELLED
+
+
+def test_someone_else_gets_no_presentation_page(license_, office):
+    url = reverse("licenses:present", args=[license_.identifier])
+
+    assert signed_in(office.stranger).get(url).status_code == 404
+    assert signed_in(office.stranger).post(url).status_code == 404
+    assert signed_in(office.reviewer).get(url).status_code == 403
+    assert not Presentation.objects.exists()
+
+
+def test_a_clerk_verifies_in_the_workbench_once(license_):
+    presentation = presentation_create(license_=license_, by=holder_of(license_))
+    verifier = clerk()
+    client = signed_in(verifier.user)
+    url = reverse("licenses:wb_present")
+
+    form = client.get(url)
+    shown = client.post(url, {"code": presentation_code(presentation), "purpose": PURPOSE})
+    again = client.post(url, {"code": presentation_code(presentation), "purpose": PURPOSE})
+
+    assert form.status_code == 200 and 'name="purpose"' in form.content.decode()
+    html = shown.content.decode()
+    assert shown.status_code == 200 and "有效：签名验证通过" in html and "江岸区沿江大道1号" in html
+    assert license_.holder_code not in html and license_.holder_code[-4:] in html
+    assert again.status_code == 409 and USED_BY_YOU in again.content.decode()
+
+
+def test_the_workbench_asks_for_a_purpose_and_stops_guessers(license_):
+    presentation = presentation_create(license_=license_, by=holder_of(license_))
+    code = presentation_code(presentation)
+    client = signed_in(clerk().user)
+    url = reverse("licenses:wb_present")
+
+    no_purpose = client.post(url, {"code": code, "purpose": ""})
+    guesses = [
+        client.post(url, {"code": other_code(code), "purpose": PURPOSE}).status_code
+        for _ in range(FAILURES_ALLOWED)
+    ]
+    stopped = client.post(url, {"code": code, "purpose": PURPOSE})
+
+    assert no_purpose.status_code == 400 and "请填写核验事由" in no_purpose.content.decode()
+    assert guesses == [400] * FAILURES_ALLOWED
+    assert stopped.status_code == 429 and "失败次数过多" in stopped.content.decode()
+    assert Presentation.objects.get().used_at is None
+
+
+def test_the_workbench_is_for_staff(license_, office):
+    url = reverse("licenses:wb_present")
+
+    assert Client().get(url).status_code == 302
+    assert signed_in(office.holder).get(url).status_code == 403
 
 
 # --- Concurrency ----------------------------------------------------------------------------------------
