@@ -78,6 +78,7 @@ ENVIRONMENT = {
         "1",
         "… or when at most this many working days are left (whichever comes first)",
     ),
+    "TONGBAN_PRESENTATION_MINUTES": ("5", "minutes a 亮证 code (QR and 6-digit code) stays valid"),
     "TONGBAN_SMS_URL": (
         "",
         "SMS gateway (HTTP POST, JSON) for notifications; empty = written to TONGBAN_VAR_DIR/sms",
@@ -371,6 +372,7 @@ LOGGING = logging_config(fmt=env("TONGBAN_LOG_FORMAT", "console"), level=env("TO
 
 # --- Tongban's own settings.
 SAME_DAY_CUTOFF = env("TONGBAN_SAME_DAY_CUTOFF", "16:00")
+PRESENTATION_MINUTES = env("TONGBAN_PRESENTATION_MINUTES", "5")  # read with int() where used
 DEADLINE_YELLOW_PERCENT = env("TONGBAN_DEADLINE_YELLOW_PERCENT", "20")  # checked by core/checks.py
 DEADLINE_YELLOW_DAYS = env("TONGBAN_DEADLINE_YELLOW_DAYS", "1")
 SMS_URL = env("TONGBAN_SMS_URL")

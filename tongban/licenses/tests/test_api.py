@@ -111,11 +111,12 @@ def test_guessing_identifiers_is_rate_limited(issued):
     _, license_ = issued
     client = Client()
 
+    # 61 requests cross at most one boundary of the limiter's one-minute windows, so one window gets 31.
     answers = [
-        client.get(f"{API}/verify", {"identifier": license_.identifier}).status_code for _ in range(31)
+        client.get(f"{API}/verify", {"identifier": license_.identifier}).status_code for _ in range(61)
     ]
 
-    assert answers[:30] == [200] * 30 and answers[30] == 429
+    assert answers[:30] == [200] * 30 and 429 in answers
 
 
 def test_the_published_keys_list_every_seal_and_the_licenses_not_valid(issued):
