@@ -36,6 +36,7 @@ from tongban.catalog.models import GuideMaterial, ImplementationVersion
 from tongban.catalog.selectors import reach_for
 from tongban.core.audit import AuditObject, audit_record
 from tongban.core.choices import Channel
+from tongban.core.dates import years_after
 from tongban.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tongban.identity import access
 from tongban.identity.access import Actor
@@ -988,7 +989,7 @@ def _result_license(case: Case, by: Actor, face: dict[str, Any]):
         face_data={**values, **{k: v for k, v in face.items() if v not in (None, "")}},
         issued_on=today,
         valid_from=today,
-        valid_until=today.replace(year=today.year + years) if years else None,
+        valid_until=years_after(today, years) if years else None,
     )
     try:
         return license_issue(issuer=case.handling_org, data=data, by=by, decided_in_case=True)

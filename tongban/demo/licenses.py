@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tongban.core.dates import years_after
 from tongban.identity.access import Actor, actor_for
 from tongban.identity.choices import Role
 from tongban.identity.models import StaffRole, User
@@ -597,7 +598,4 @@ def _valid_until(held: Held, issued_on: dt.date) -> dt.date | None:
     years = held.years if held.years is not None else TYPE_SPECS[held.type].validity_years
     if years is None:
         return None
-    try:
-        return issued_on.replace(year=issued_on.year + years)
-    except ValueError:  # 29 February
-        return issued_on.replace(year=issued_on.year + years, day=28)
+    return years_after(issued_on, years)

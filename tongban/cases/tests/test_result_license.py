@@ -116,3 +116,22 @@ def test_a_handling_clerk_who_approves_issues_the_result_too(circle):
     case = case_decide(case=case, by=circle.actor(clerk), approve=True, license_face=FACE)
 
     assert case.result_license.events.get().actor == clerk
+
+
+def test_a_license_issued_on_29_february_runs_to_28_february(circle, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tongban.licenses.models import LicenseType
+
+    LicenseType.objects.update(validity_years=5)
+    case = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2028, 2, 29))
+
+    case = case_decide(case=case, by=circle.actor(circle.reviewer), approve=True, license_face=FACE)
+
+    assert (case.result_license.valid_from, case.result_license.valid_until) == (
+        dt.date(2028, 2, 29),
+        dt.date(2033, 2, 28),
+    )

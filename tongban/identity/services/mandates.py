@@ -18,6 +18,7 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from tongban.core.audit import AuditObject, audit_record
+from tongban.core.dates import years_after
 from tongban.core.errors import Conflict, FieldError, ValidationFailed
 
 from .. import access
@@ -40,10 +41,7 @@ SUBDELEGATION = "受托人不能以委托人的名义再委托他人。"
 
 
 def one_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
+    return years_after(day, 1)
 
 
 @transaction.atomic
