@@ -5,19 +5,17 @@ The verifier's, in the workbench (/workbench/licenses/present/): code and purpos
 signature status out, once. Nothing here is cached: a code shown twice is a code that works once."""
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from tongban.core.choices import Channel
 from tongban.core.errors import DomainError
-from tongban.identity import access
 from tongban.identity.access import AccessDenied, ActionRefused, Actor, actor_from_request
 from tongban.identity.views.errors import rate_limited
+from tongban.identity.views.workbench import staff_only
 from tongban.regions.models import Organization
 
 from .api_presentations import CREATE_RATE
@@ -47,7 +45,6 @@ POLL_SECONDS = 5
 STOP_POLLING = 286  # htmx stops polling on this status
 QR_SCALE = 6
 HISTORY = 50  # presentations listed on the holder's page, newest first (the API pages through all)
-STAFF_ONLY = "工作台仅供工作人员使用。如您是工作人员，请联系所在单位的管理员开通角色。"
 PURPOSES = ("办理业务查验证照", "窗口收件核验", "审批审查核验", "现场检查核验")
 
 
@@ -155,21 +152,6 @@ def present_cancel(request: HttpRequest, identifier: str) -> HttpResponse:
 # --- The verifier, in the workbench -----------------------------------------------------------------
 
 
-def _staff_only(view):
-    """Anonymous → the staff login (?next=here); signed-in non-staff → 403; staff → view(request, actor)."""
-
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("identity:workbench_login"))
-        actor = actor_from_request(request, channel=Channel.WINDOW)
-        if not access.check(actor, "workbench.enter"):
-            raise ActionRefused("workbench.enter", message=STAFF_ONLY)
-        return view(request, actor, *args, **kwargs)
-
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return never_cache(wrapped)
-
-
 def _render_verify(request: HttpRequest, actor: Actor, *, status: int = 200, **context) -> HttpResponse:
     organizations = list(Organization.objects.filter(pk__in=actor.organization_ids()).order_by("pk"))
     context = {
@@ -182,7 +164,7 @@ def _render_verify(request: HttpRequest, actor: Actor, *, status: int = 200, **c
 
 
 @require_http_methods(["GET", "POST"])
-@_staff_only
+@staff_only
 def wb_present(request: HttpRequest, actor: Actor) -> HttpResponse:
     """A typed or scanned 亮证 code and the purpose → the license and its signature status (once)."""
     if request.method == "GET":

@@ -10,29 +10,26 @@ the field it names. Every act carries the version the page showed (`expected_ver
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from tongban.catalog.choices import Necessity
 from tongban.catalog.formdef import build_form_class, parse_definition
 from tongban.catalog.selectors import version_with_guide
-from tongban.core.choices import Channel
 from tongban.core.errors import Conflict, DomainError, ValidationFailed
 from tongban.identity import access
-from tongban.identity.access import AccessDenied, ActionRefused, Actor, actor_from_request
+from tongban.identity.access import AccessDenied, ActionRefused, Actor
 from tongban.identity.models import Person, User
 from tongban.identity.selectors.codes import account_identity, mask_name
 from tongban.identity.services.reveal import FIELD_LABELS, person_reveal
 from tongban.identity.views.errors import rate_limited
-from tongban.identity.views.workbench import REVEAL_RATE
+from tongban.identity.views.workbench import REVEAL_RATE, staff_only
 from tongban.regions.models import Window
 
 from .. import deadlines, services
@@ -66,7 +63,6 @@ from ..selectors import (
 )
 from ..workflow import TransitionRefused
 
-STAFF_ONLY = "工作台仅供工作人员使用。如您是工作人员，请联系所在单位的管理员开通角色。"
 STALE = "该办件已被他人处理，请刷新后再试。"
 PAGE_SIZE = 20
 REVEAL_REASON = "办件办理"
@@ -75,21 +71,6 @@ RECEIVE_TTL = dt.timedelta(minutes=30)
 
 
 # --- Who comes in ------------------------------------------------------------------------------------
-
-
-def _staff_only(view):
-    """Anonymous → the staff login; signed-in non-staff → 403; staff → view(request, actor, …)."""
-
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("identity:workbench_login"))
-        actor = actor_from_request(request, channel=Channel.WINDOW)
-        if not access.check(actor, "workbench.enter"):
-            raise ActionRefused("workbench.enter", message=STAFF_ONLY)
-        return view(request, actor, *args, **kwargs)
-
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return never_cache(wrapped)
 
 
 # --- Inboxes -----------------------------------------------------------------------------------------
@@ -152,7 +133,7 @@ def applicant_label(user: User) -> str:
 
 
 @require_GET
-@_staff_only
+@staff_only
 def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
     tabs = _tabs_for(actor)
     keys = [t.key for t in tabs]
@@ -292,7 +273,7 @@ def _render_case(request, actor, case, *, status: int = 200, **extra) -> HttpRes
 
 
 @require_GET
-@_staff_only
+@staff_only
 def case_page(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     case = _case_or_404(actor, number)
     return _render_case(request, actor, case, flash=request.session.pop("cases.wb_flash", ""))
@@ -402,7 +383,7 @@ def _perform(request: HttpRequest, actor: Actor, case: Case, action: str, versio
 
 
 @require_POST
-@_staff_only
+@staff_only
 def case_act_view(request: HttpRequest, actor: Actor, number: str, action: str) -> HttpResponse:
     case = _case_or_404(actor, number)
     try:
@@ -442,7 +423,7 @@ def case_act_view(request: HttpRequest, actor: Actor, number: str, action: str) 
 @require_POST
 # The same budget as the workbench's own reveal (one group): reveals are counted per person, wherever made.
 @ratelimit(key="user_or_ip", rate=REVEAL_RATE, group="person.reveal", block=False)
-@_staff_only
+@staff_only
 def case_reveal(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     """The applicant's clear ID or phone number on this response only, through identity's reveal service."""
     if getattr(request, "limited", False):
@@ -463,7 +444,7 @@ def case_reveal(request: HttpRequest, actor: Actor, number: str) -> HttpResponse
 
 
 @require_POST
-@_staff_only
+@staff_only
 def step_finish(request: HttpRequest, actor: Actor, number: str, step_id: int) -> HttpResponse:
     """多地联办: staff of a step's organization finish their own step, agreeing or objecting (with reason)."""
     case = _case_or_404(actor, number)
@@ -502,7 +483,7 @@ def step_finish(request: HttpRequest, actor: Actor, number: str, step_id: int) -
 
 
 @require_GET
-@_staff_only
+@staff_only
 def material_file(request: HttpRequest, actor: Actor, number: str, material_id: int) -> HttpResponse:
     """A material's file, streamed from storage to staff who see the case (media has no public URL)."""
     case = _case_or_404(actor, number)
@@ -523,7 +504,7 @@ def material_file(request: HttpRequest, actor: Actor, number: str, material_id: 
 
 
 @require_POST
-@_staff_only
+@staff_only
 def material_upload(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     """A scan of what the applicant brought to the window (收件地扫描)."""
     case = _case_or_404(actor, number)
@@ -561,7 +542,7 @@ def _shipment_error(request, actor, case, exc: DomainError) -> HttpResponse:
 
 
 @require_POST
-@_staff_only
+@staff_only
 def shipment_create(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     case = _case_or_404(actor, number)
     form = ShipmentCreateForm(request.POST)
@@ -587,7 +568,7 @@ def shipment_create(request: HttpRequest, actor: Actor, number: str) -> HttpResp
 
 
 @require_POST
-@_staff_only
+@staff_only
 def shipment_update(request: HttpRequest, actor: Actor, number: str, shipment_id: int) -> HttpResponse:
     case = _case_or_404(actor, number)
     shipment = Shipment.objects.filter(case=case, pk=shipment_id).first()
@@ -644,7 +625,7 @@ def _identify(actor: Actor, data: dict) -> User:
 
 
 @require_http_methods(["GET", "POST"])
-@_staff_only
+@staff_only
 def receive(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Step 1 identify the applicant; step 2 pick the window and item, check the handling org's checklist,
     fill its form, record consent, receive."""
@@ -712,7 +693,7 @@ def receive(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @require_GET
-@_staff_only
+@staff_only
 def receipt(request: HttpRequest, actor: Actor, number: str) -> HttpResponse:
     """收件告知单: what the window received, for which organization, how long it takes, how the result comes
     back. Printable (the print stylesheet drops everything but the notice)."""

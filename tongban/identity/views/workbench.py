@@ -64,8 +64,9 @@ def _staff_actor(request: HttpRequest) -> Actor:
     return actor
 
 
-def _staff_only(view):
-    """Anonymous → the staff login (?next=here); signed-in non-staff → 403; staff → view(request, actor)."""
+def staff_only(view):
+    """For every workbench page (identity's, cases', licenses'): anonymous → the staff login (?next=here);
+    signed-in non-staff → 403; staff → view(request, actor, …)."""
 
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
@@ -89,7 +90,7 @@ def _render(request: HttpRequest, actor: Actor, *, status: int = 200, **context)
 
 
 @require_GET
-@_staff_only
+@staff_only
 def workbench(request: HttpRequest, actor: Actor) -> HttpResponse:
     return _render(request, actor)
 
@@ -97,7 +98,7 @@ def workbench(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_POST
 @ratelimit(key="user_or_ip", rate=VERIFY_RATE, group="identity_code.verify", block=False)
 @ratelimit(key="ip", rate=VERIFY_RATE, group="identity_code.verify.ip", block=False)
-@_staff_only
+@staff_only
 def code_verify(request: HttpRequest, actor: Actor) -> HttpResponse:
     """A scanned or pasted code → the identified account, masked (or the reason it identifies nobody)."""
     if getattr(request, "limited", False):
@@ -118,7 +119,7 @@ def code_verify(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @require_POST
 @ratelimit(key="user_or_ip", rate=REVEAL_RATE, group="person.reveal", block=False)
-@_staff_only
+@staff_only
 def person_reveal_view(request: HttpRequest, actor: Actor, person_id: int) -> HttpResponse:
     """The clear ID (or phone) number of a person this clerk identified, in this response only (audited)."""
     if getattr(request, "limited", False):
