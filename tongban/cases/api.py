@@ -43,9 +43,19 @@ from .schemas import (
     ShipmentOut,
     StepFinishIn,
     StepOut,
+    WalletMaterialIn,
+    WalletOfferOut,
     WindowReceiptIn,
 )
-from .selectors import case_actions, case_get, case_receipt, case_steps, case_timeline, cases_visible
+from .selectors import (
+    case_actions,
+    case_get,
+    case_receipt,
+    case_steps,
+    case_timeline,
+    case_wallet_offers,
+    cases_visible,
+)
 
 router = Router(tags=["办件"], auth=API_AUTH)
 carrier_router = Router(tags=["寄递企业"], auth=API_AUTH)
@@ -276,6 +286,48 @@ def material_upload(
     case = case_get(actor, number)
     material = services.case_material_upload(
         case=case, by=actor, file=file, guide_material_id=guide_material_id, name=name
+    )
+    return Status(201, material)
+
+
+@router.get(
+    "/{number}/wallet-offers",
+    response={200: list[WalletOfferOut], **REFUSALS},
+    summary="可免提交的材料（我的证照）",
+)
+def wallet_offers(request: HttpRequest, number: str):
+    """免证明: each material of the guide an e-license may replace, with the applicant's valid, verified
+    licenses of that type and what sharing one would show the handling organization."""
+    actor = api_actor(request)
+    return case_wallet_offers(actor, case_get(actor, number))
+
+
+@router.post(
+    "/{number}/materials/from-wallet",
+    response={201: MaterialOut, **ACT_REFUSALS},
+    summary="以电子证照代替申请材料（免证明）",
+)
+def material_from_wallet(request: HttpRequest, number: str, payload: WalletMaterialIn):
+    """持证人（或其企业的经办人）同意共享后，证照代替该材料：办件记录所用证照、材料与同意时间，并写入审计日志。"""
+    actor = api_actor(request)
+    case = case_get(actor, number)
+    offered = {
+        lic.identifier: lic
+        for offer in case_wallet_offers(actor, case)
+        if offer.material.pk == payload.guide_material_id
+        for lic in offer.licenses
+    }
+    license_ = offered.get(payload.license.strip())
+    if license_ is None:
+        raise ValidationFailed.on(
+            "license", "该电子证照不在可代替此材料的证照中（须为申请人有效的同类证照）。"
+        )
+    material = services.case_material_from_wallet(
+        case=case,
+        by=actor,
+        guide_material_id=payload.guide_material_id,
+        license_=license_,
+        consent=payload.consent,
     )
     return Status(201, material)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django import forms
 
 from tongban.core.errors import DomainError, ValidationFailed
+from tongban.licenses.choices import HolderKind
 from tongban.licenses.selectors import license_face_rows
 
 from .numbers import case_number_normalize
@@ -85,6 +86,14 @@ class MaterialRow:
     offers: list  # [(license, [(label, value)] of what would be shared)]
 
 
+def _offer_label(license_) -> str:
+    """A wallet license as offered: a company's says whose it is (the applicant must be its holder)."""
+    issued = f"{license_.issuer.name}颁发"
+    if license_.holder_kind == HolderKind.ORGANIZATION:
+        issued = f"{license_.holder_name}持有，{issued}"
+    return f"{license_.license_type.name} {license_.number}（{issued}）"
+
+
 class MaterialsForm(Described):
     """One file input per material of the guide version (and an electronic license number where the
     guide accepts one), and the Idempotency-Key made when the page was first shown."""
@@ -129,10 +138,7 @@ class MaterialsForm(Described):
                     label=f"用我的电子证照代替「{material.name}」",
                     required=False,
                     choices=[
-                        *[
-                            (str(lic.pk), f"{lic.license_type.name} {lic.number}（{lic.issuer.name}颁发）")
-                            for lic in offers
-                        ],
+                        *[(str(lic.pk), _offer_label(lic)) for lic in offers],
                         ("", "不使用，上传文件"),
                     ],
                     initial=str(offers[0].pk),

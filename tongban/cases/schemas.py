@@ -9,6 +9,8 @@ from ninja import Field, Schema
 from tongban.catalog.choices import Mode
 from tongban.core.choices import Channel
 from tongban.core.masking import mask_id_number, mask_text
+from tongban.licenses.schemas import LicenseSummaryOut
+from tongban.licenses.selectors import license_face_rows
 from tongban.regions.schemas import Choice, choice_of
 
 from .choices import Action, CaseStatus, Decision, Party, StepStatus, event_kind_label
@@ -209,8 +211,54 @@ class MaterialOut(Schema):
     size: int
     sha256: str
     license_reference: str
+    consented_at: datetime | None = Field(description="免证明：申请人同意共享证照的时间")
     promised_on: date | None
     uploaded_at: datetime
+
+
+class SharedField(Schema):
+    label: str
+    value: str
+
+
+class WalletLicenseOut(LicenseSummaryOut):
+    """A wallet license offered for a material, with exactly what consenting would share."""
+
+    holder_name: str = Field(description="持证主体")
+    shared: list[SharedField] = Field(description="同意后共享给办理单位的证照信息")
+
+    @staticmethod
+    def resolve_shared(obj) -> list[dict]:
+        return [{"label": label, "value": value} for label, value in license_face_rows(obj)]
+
+
+class WalletOfferOut(Schema):
+    guide_material_id: int
+    material: str = Field(description="可用电子证照代替的申请材料")
+    license_type: str = Field(description="可代替该材料的证照类型")
+    licenses: list[WalletLicenseOut] = Field(
+        description="申请人可共享的有效证照（调用者须为持证人或其企业经办人）"
+    )
+
+    @staticmethod
+    def resolve_guide_material_id(obj) -> int:
+        return obj.material.pk
+
+    @staticmethod
+    def resolve_material(obj) -> str:
+        return obj.material.name
+
+    @staticmethod
+    def resolve_license_type(obj) -> str:
+        return obj.material.license_type_name
+
+
+class WalletMaterialIn(Schema):
+    """免证明: the applicant's license stands in for a material, shared with their consent."""
+
+    guide_material_id: int = Field(description="办事指南所列材料")
+    license: str = Field(max_length=200, description="代替该材料的电子证照标识")
+    consent: bool = Field(description="已阅读将共享的证照信息并同意共享给办理单位，仅用于本次申请")
 
 
 class WindowReceiptIn(Schema):

@@ -15,6 +15,7 @@ from tongban.identity import access
 from tongban.identity.access import AccessDenied, Actor
 from tongban.identity.choices import Role
 from tongban.identity.models import CompanyOperator, Mandate
+from tongban.licenses.selectors import licenses_usable, wallet_holder_ids
 from tongban.regions.models import Organization
 
 from .choices import CaseStatus, StepStatus
@@ -271,3 +272,22 @@ def _delivery_ways(case: Case, version) -> list[str]:
     if version.result_license_type_code:
         ways.append("电子证照，可在“我的办件”中查看")
     return ways
+
+
+@dataclass(frozen=True)
+class WalletOffer:
+    """免证明 on a case: a material of its guide a license may replace, and the applicant's usable licenses
+    of that type that the caller may share (none when the caller is not their holder or operator)."""
+
+    material: GuideMaterial
+    licenses: list
+
+
+def case_wallet_offers(actor: Actor, case: Case) -> list[WalletOffer]:
+    """For each license-replaceable material of the case's guide version, what the caller's wallet offers
+    for the applicant. The case must be visible to the caller (case_get checked it)."""
+    materials = [m for m in case.implementation_version.materials.all() if m.license_type_code]
+    codes = {m.license_type_code for m in materials}
+    holders = wallet_holder_ids(actor)
+    usable = licenses_usable([case.applicant_id], codes) if codes and case.applicant_id in holders else {}
+    return [WalletOffer(m, usable.get(m.license_type_code, [])) for m in materials]

@@ -47,7 +47,7 @@ from tongban.identity.selectors.accounts import person_matching
 from tongban.identity.selectors.mandates import mandate_covering
 from tongban.identity.services.identity_codes import identity_code_verify
 from tongban.licenses.models import License
-from tongban.licenses.selectors import license_type_by_code, licenses_usable
+from tongban.licenses.selectors import license_type_by_code, licenses_usable, wallet_holder_ids
 from tongban.licenses.services import Issue, license_issue
 from tongban.notifications.choices import DeliveryChannel
 from tongban.notifications.services import notify
@@ -1242,9 +1242,15 @@ def case_material_from_wallet(
             raise ValidationFailed.on("guide_material", "该材料不能以电子证照代替。")
         if license_.license_type.code != material.license_type_code:
             raise ValidationFailed.on("license", f"所选证照不是{material.license_type_name or '该材料'}。")
+        if license_.holder_id not in wallet_holder_ids(by):
+            raise ValidationFailed.on(
+                "license", "只有持证人本人或其企业的经办人可以同意共享该电子证照，请上传材料。"
+            )
         usable = licenses_usable([locked.applicant_id], [material.license_type_code])
         if license_.pk not in {u.pk for u in usable.get(material.license_type_code, [])}:
             raise ValidationFailed.on("license", "所选电子证照不属于申请人、已失效或未通过验证，不能使用。")
+        if same := locked.materials.filter(guide_material=material, license=license_).first():
+            return same  # a repeated request: the license already stands in for this material
         now = timezone.now()
         row = CaseMaterial.objects.create(
             case=locked,

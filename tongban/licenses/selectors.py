@@ -19,15 +19,19 @@ _RELATED = ("license_type", "issuer", "seal", "jurisdiction")
 _NO_SECRET = ("seal__private_key",)
 
 
+def wallet_holder_ids(actor: Actor) -> list[int]:
+    """Whose licenses the actor holds and may share: their own account's and those of the companies they
+    operate (a mandate's agent is not among them — only the holder consents to sharing a license)."""
+    if actor.user_id is None:
+        return []
+    companies = CompanyOperator.objects.filter(person__user_id=actor.user_id, revoked_at=None)
+    return [actor.user_id, *companies.values_list("company__user_id", flat=True)]
+
+
 def licenses_held(actor: Actor) -> QuerySet[License]:
     """我的证照: the actor's own licenses and those of the companies they operate, newest first."""
-    if actor.user_id is None:
-        return License.objects.none()
-    companies = CompanyOperator.objects.filter(person__user_id=actor.user_id, revoked_at=None).values(
-        "company__user_id"
-    )
     return (
-        License.objects.filter(Q(holder_id=actor.user_id) | Q(holder_id__in=companies))
+        License.objects.filter(holder_id__in=wallet_holder_ids(actor))
         .select_related(*_RELATED)
         .defer(*_NO_SECRET)
     )

@@ -29,7 +29,7 @@ from tongban.identity.access import actor_for, actor_from_request, client_ip
 from tongban.identity.models import User, phone_index
 from tongban.identity.selectors.mandates import principals_for
 from tongban.identity.views.errors import rate_limited
-from tongban.licenses.selectors import licenses_usable
+from tongban.licenses.selectors import licenses_usable, wallet_holder_ids
 
 from .. import deadlines
 from ..choices import Action, CaseStatus, Party, Record
@@ -308,11 +308,12 @@ def _apply_actor(request: HttpRequest, on_behalf: str):
 
 
 def _offered(request: HttpRequest, materials) -> dict[int, list]:
-    """免证明: for each material a license can replace, the account's usable licenses of that type."""
+    """免证明: for each material a license can replace, the usable licenses of that type in the wallet —
+    the account's own and its companies' (the service refuses one whose holder is not the applicant)."""
     codes = {m.license_type_code for m in materials if m.license_type_code}
     if not codes:
         return {}
-    usable = licenses_usable([request.user.pk], codes)
+    usable = licenses_usable(wallet_holder_ids(actor_from_request(request)), codes)
     return {m.pk: usable.get(m.license_type_code, []) for m in materials if m.license_type_code}
 
 
