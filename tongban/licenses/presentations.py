@@ -38,10 +38,8 @@ from tongban.core.errors import Conflict, DomainError, ValidationFailed
 from tongban.core.masking import mask_id_number
 from tongban.identity import access
 from tongban.identity.access import AccessDenied, ActionRefused, Actor
-from tongban.identity.choices import TokenScope
 from tongban.regions.models import Organization
 
-from . import rules
 from .choices import HolderCodeType, LicenseStatus
 from .models import License, Presentation
 from .selectors import license_face_rows, license_verify, licenses_held
@@ -64,7 +62,6 @@ VERIFY_RATE = "30/m"  # every verification, per verifier: a busy window reads a 
 # probability N/10⁶; ten guesses an hour keep that small, and each refusal is audited.
 FAILURE_RATE = "10/h"
 
-ACTION_VERIFY = "license_presentation.verify"
 MAY_NOT_PRESENT = "只有持证人本人（或企业的经办人）可以亮证。"
 MAY_NOT_VERIFY = "核验亮证需要工作人员账号，或具有“核验亮证”（licenses:verify）权限的接口令牌。"
 INVALID = "亮证码无效，请核对后重新输入或扫描。"
@@ -140,27 +137,15 @@ def presentation_qr(presentation: Presentation) -> segno.QRCode:
     return segno.make_qr(presentation_token(presentation), error="m")
 
 
-# --- Who may ----------------------------------------------------------------------------------------
+# --- Who may (rules.py: presentation.create, presentation.cancel, presentation.redeem) ----------------
 
 
-def may_present(actor: Actor, license_: License) -> bool:
-    """The holder acting for themselves: the person, the company or one of its operators."""
-    return (actor.is_person or actor.is_company) and rules.is_holder(actor, license_)
-
-
-def may_verify(actor: Actor) -> bool:
-    """Any staff member (the workbench's door), or a system whose token has the licenses:verify scope."""
-    return actor.has_scope(TokenScope.LICENSES_VERIFY) or (
-        actor.token is None and access.check(actor, "workbench.enter")
-    )
-
-
-def _require_presenter(actor: Actor, license_: License) -> None:
-    if may_present(actor, license_):
-        return
-    if rules.may_view(actor, license_):
-        raise ActionRefused("license.present", license_, message=MAY_NOT_PRESENT)
-    raise AccessDenied("license.present", license_)
+def _require_holder(actor: Actor, action: str, license_: License) -> None:
+    """access.require, refusing someone who sees the license but does not hold it in the holder's words."""
+    try:
+        access.require(actor, action, license_)
+    except ActionRefused:
+        raise ActionRefused(action, license_, message=MAY_NOT_PRESENT) from None
 
 
 # --- The holder: show, cancel, see the uses ---------------------------------------------------------
@@ -183,7 +168,7 @@ def _open(now: datetime) -> dict:
 def presentation_create(*, license_: License, by: Actor) -> Presentation:
     """A new presentation of the license, valid for presentation_lifetime(); the license's open one, if
     any, is cancelled (superseded)."""
-    _require_presenter(by, license_)
+    _require_holder(by, "presentation.create", license_)
     _presentable(license_, timezone.localdate())
     if license_verify(license_).verdict != Verdict.VALID:
         raise Conflict("证照签名验证未通过，不能亮证，请联系颁发机构。")
@@ -232,7 +217,7 @@ def _insert(license_: License, *, by: Actor, now: datetime) -> Presentation:
 
 def presentation_cancel(*, presentation: Presentation, by: Actor) -> Presentation:
     """The holder withdraws an unused presentation (cancelling it twice is harmless)."""
-    _require_presenter(by, presentation.license)
+    _require_holder(by, "presentation.cancel", presentation.license)
     now = _now()
     with transaction.atomic():
         cancelled = Presentation.objects.filter(pk=presentation.pk, **_open(now)).update(
@@ -307,8 +292,9 @@ def presentation_verify(
 ) -> Presented:
     """Show the license behind a scanned token or a typed 6-digit code, once. Refusals are audited and
     raised as PresentationRefused; a missing purpose or code is a ValidationFailed that uses nothing."""
-    if not may_verify(by):
-        raise ActionRefused(ACTION_VERIFY, message=MAY_NOT_VERIFY)
+    # Not require(): with no object it would answer 404, and a verifier without the right is told why (403).
+    if not access.check(by, "presentation.redeem"):
+        raise ActionRefused("presentation.redeem", message=MAY_NOT_VERIFY)
     purpose = " ".join((purpose or "").split())
     if not purpose:
         raise ValidationFailed.on("purpose", "请填写核验事由，如“办理不动产登记，查验不动产权证书”。")

@@ -24,7 +24,6 @@ from .presentations import (
     MAY_NOT_PRESENT,
     PresentationRefused,
     PresentationState,
-    may_present,
     presentation_cancel,
     presentation_code,
     presentation_create,
@@ -39,6 +38,7 @@ from .presentations import (
     verification_failed,
     verification_limited,
 )
+from .rules import may_present
 from .selectors import license_get
 
 POLL_SECONDS = 5

@@ -102,6 +102,11 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("license.issue", "org_A"): {Role.REVIEWER},
     ("license.operate", "license_alice"): {Role.REVIEWER},
     ("seal.rotate", "org_A"): {Role.CATALOG_ADMIN, Role.PLATFORM_ADMIN},
+    # 亮证: only alice shows or withdraws her license (not bob with her mandate, not its issuer); any staff
+    # member verifies, and a system only with a licenses:verify token (the kiosk here has identity:verify).
+    ("presentation.create", "license_alice"): {"alice"},
+    ("presentation.cancel", "license_alice"): {"alice"},
+    ("presentation.redeem", "none"): set(ROLES),
 }
 
 

@@ -278,12 +278,27 @@ def test_a_license_past_its_validity_cannot_be_presented(office):
 
 
 def test_only_the_holder_presents_the_license(license_, office):
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied) as unseen:
         presentation_create(license_=license_, by=actor_for(office.stranger))
-    with pytest.raises(ActionRefused):
+    with pytest.raises(ActionRefused, match="只有持证人本人") as refused:
         presentation_create(license_=license_, by=actor_for(office.reviewer))  # the issuer sees it
 
+    assert (unseen.value.action, refused.value.action) == ("presentation.create", "presentation.create")
     assert not Presentation.objects.exists()
+
+
+def test_only_the_holder_cancels_and_the_presentation_stays_usable(license_, office):
+    presentation = presentation_create(license_=license_, by=holder_of(license_))
+
+    with pytest.raises(AccessDenied) as unseen:
+        presentation_cancel(presentation=presentation, by=actor_for(office.stranger))
+    with pytest.raises(ActionRefused, match="只有持证人本人") as refused:
+        presentation_cancel(presentation=presentation, by=actor_for(office.reviewer))
+
+    assert (unseen.value.action, refused.value.action) == ("presentation.cancel", "presentation.cancel")
+    presentation.refresh_from_db()
+    assert presentation_state(presentation) == PresentationState.OPEN
+    assert presentation.live_code == presentation.code_index
 
 
 def test_an_operator_presents_the_companys_license(office):
@@ -319,8 +334,9 @@ def test_a_token_needs_the_licenses_verify_scope_and_a_citizen_may_not_verify(li
     code = presentation_code(presentation)
 
     for stranger in (kiosk(TokenScope.IDENTITY_VERIFY), actor_for(office.stranger)):
-        with pytest.raises(ActionRefused, match="licenses:verify"):
+        with pytest.raises(ActionRefused, match="licenses:verify") as refused:
             presentation_verify(code=code, purpose=PURPOSE, by=stranger)
+        assert refused.value.action == "presentation.redeem"
     assert Presentation.objects.get().used_at is None
 
     system = kiosk(TokenScope.LICENSES_VERIFY)
