@@ -18,18 +18,16 @@ from tongban.core.errors import DomainError
 from tongban.identity.api_auth import API_AUTH, api_actor
 from tongban.regions.schemas import ErrorOut, choice_of
 
+from .choices import PresentationState
 from .models import Presentation
+from .presentation_codes import presentation_code, presentation_qr, presentation_token
 from .presentations import (
     PresentationRefused,
-    PresentationState,
     Presented,
     presentation_cancel,
-    presentation_code,
     presentation_create,
     presentation_get,
-    presentation_qr,
     presentation_state,
-    presentation_token,
     presentation_verify,
     presentations_of,
     verification_failed,

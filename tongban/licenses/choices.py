@@ -53,3 +53,12 @@ class FaceFieldType(models.TextChoices):
     TEXT = "text", "文本"
     DATE = "date", "日期"
     NUMBER = "number", "数字"
+
+
+class PresentationState(models.TextChoices):
+    """Where a 亮证 stands; derived from its row (presentations.presentation_state), never stored."""
+
+    OPEN = "open", "待核验"
+    USED = "used", "已核验"
+    CANCELLED = "cancelled", "已取消"
+    EXPIRED = "expired", "已过期"

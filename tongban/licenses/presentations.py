@@ -4,13 +4,11 @@ system through an API token with scope licenses:verify — scans the QR or types
 and sees the license with its signature status. The use is kept on the presentation (who, for which
 organization, through which channel, why, when), shown to the holder, and audited.
 
-The pattern is identity's codes (ADR 0010). The QR carries `L<jti>.<expiry>:<signature>`, signed with
-django.core.signing under its own salt; the `Presentation` row is what makes it expire and work once: a
-conditional UPDATE flips `used_at` from NULL, so of two simultaneous verifications exactly one succeeds.
-
-The 6-digit code opens the same row for a verifier without a scanner. It is derived from `jti` with the
-site's key, so it is never stored; `live_code`, its keyed digest and unique, holds it while the presentation
-may be used. Six digits can be guessed where a signature cannot, so:
+The QR code's signed token and the 6-digit code are derived from the row's `jti` (presentation_codes.py);
+the `Presentation` row is what makes them expire and work once: a conditional UPDATE flips `used_at` from
+NULL, so of two simultaneous verifications exactly one succeeds. `live_code`, the code's keyed digest and
+unique, holds the code while the presentation may be used. Six digits can be guessed where a signature
+cannot, so:
 - failed verifications are counted per verifier, and past FAILURE_RATE no code is even looked at;
 - a typed code that is wrong, expired, cancelled or used by someone else gets one and the same answer, so a
   guess never tells whether a presentation with that code exists for someone else (a scanned token, which
@@ -18,39 +16,31 @@ may be used. Six digits can be guessed where a signature cannot, so:
 - a new presentation of a license supersedes its open one, so few codes are in use at any time.
 """
 
-import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-import segno
 from django.conf import settings
-from django.core import signing
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django_ratelimit.core import get_usage
 
 from tongban.core.audit import AuditObject, audit_record, audit_record_now
-from tongban.core.crypto import blind_index
 from tongban.core.errors import Conflict, DomainError, ValidationFailed
 from tongban.core.masking import mask_id_number
 from tongban.identity import access
 from tongban.identity.access import AccessDenied, ActionRefused, Actor
 from tongban.regions.models import Organization
 
-from .choices import HolderCodeType, LicenseStatus
+from . import presentation_codes as codes
+from .choices import HolderCodeType, LicenseStatus, PresentationState
 from .models import License, Presentation
 from .selectors import license_face_rows, license_verify, licenses_held
 from .verification import Result, Verdict
 
 # How long a presentation may be used; settings.PRESENTATION_MINUTES (TONGBAN_PRESENTATION_MINUTES) overrides.
 PRESENTATION_MINUTES = 5
-SALT = "tongban.licenses.presentation"
-CODE_SALT = "tongban.licenses.presentation-code"
-CLAIMS = re.compile(r"^L(?P<jti>[A-Za-z0-9_-]{16})\.(?P<exp>[0-9A-Za-z]{1,8})$")
-CHECK_CODE = re.compile(r"^[0-9]{6}$")
 CODE_ATTEMPTS = 8  # draws of a free code before giving up (with few open presentations, one suffices)
 # A typed code's refusal is audited with the presentation that last had it only if that one is this recent;
 # an older one is a stranger's long-gone presentation, not what the verifier was shown.
@@ -83,13 +73,6 @@ def presentation_lifetime() -> timedelta:
     return timedelta(minutes=int(getattr(settings, "PRESENTATION_MINUTES", PRESENTATION_MINUTES)))
 
 
-class PresentationState(models.TextChoices):
-    OPEN = "open", "待核验"
-    USED = "used", "已核验"
-    CANCELLED = "cancelled", "已取消"
-    EXPIRED = "expired", "已过期"
-
-
 def presentation_state(presentation: Presentation, now: datetime | None = None) -> PresentationState:
     if presentation.used_at is not None:
         return PresentationState.USED
@@ -102,39 +85,6 @@ def presentation_state(presentation: Presentation, now: datetime | None = None) 
 
 def presentation_seconds_left(presentation: Presentation) -> int:
     return max(0, int((presentation.expires_at - _now()).total_seconds()))
-
-
-# --- Codes ------------------------------------------------------------------------------------------
-
-
-def _check_code(jti: str) -> str:
-    digest = salted_hmac(CODE_SALT, jti, algorithm="sha256").digest()
-    return f"{int.from_bytes(digest[:8]) % 1_000_000:06d}"
-
-
-def _code_index(code: str) -> str:
-    return blind_index(code, purpose="license_presentation")
-
-
-def presentation_code(presentation: Presentation) -> str:
-    """The 6-digit check code the holder reads out or shows beside the QR code."""
-    return _check_code(presentation.jti)
-
-
-def _signer() -> signing.Signer:
-    return signing.Signer(salt=SALT, algorithm="sha256")
-
-
-def presentation_token(presentation: Presentation) -> str:
-    """The QR code's text (about 70 characters): the same every time it is asked for, so a reloaded page
-    shows the same code."""
-    expiry = signing.b62_encode(int(presentation.expires_at.timestamp()))
-    return _signer().sign(f"L{presentation.jti}.{expiry}")
-
-
-def presentation_qr(presentation: Presentation) -> segno.QRCode:
-    """A real QR code (never Micro QR) at level M, like the identity code's."""
-    return segno.make_qr(presentation_token(presentation), error="m")
 
 
 # --- Who may (rules.py: presentation.create, presentation.cancel, presentation.redeem) ----------------
@@ -196,7 +146,7 @@ def presentation_create(*, license_: License, by: Actor) -> Presentation:
 def _insert(license_: License, *, by: Actor, now: datetime) -> Presentation:
     for _ in range(CODE_ATTEMPTS):
         jti = secrets.token_urlsafe(12)
-        index = _code_index(_check_code(jti))
+        index = codes.code_index(codes.check_code(jti))
         # An expired presentation lets go of its code here (used and cancelled ones did when they ended).
         Presentation.objects.filter(live_code=index, expires_at__lte=now).update(live_code=None)
         try:
@@ -311,7 +261,7 @@ def presentation_verify(
         except PresentationRefused as exc:
             refusal = exc
     if refusal is not None:
-        _record_refusal(refusal, by=by, typed=bool(CHECK_CODE.match(text)))
+        _record_refusal(refusal, by=by, typed=codes.is_check_code(text))
         raise refusal
     return _presented(presentation)
 
@@ -333,7 +283,7 @@ def _claim(
     text: str, *, by: Actor, organization: Organization | None, purpose: str, now: datetime
 ) -> Presentation:
     """Find the presentation and record the use on it, audited; or refuse."""
-    typed = bool(CHECK_CODE.match(text))
+    typed = codes.is_check_code(text)
     presentation = _by_code(text, by=by, now=now) if typed else _by_token(text, by=by, now=now)
     context = by.audit_context()
     # Works once, also under concurrency: only the verification that flips used_at from NULL wins.
@@ -364,7 +314,7 @@ def _claim(
 
 
 def _by_code(code: str, *, by: Actor, now: datetime) -> Presentation:
-    index = _code_index(code)
+    index = codes.code_index(code)
     found = Presentation.objects.filter(live_code=index).first()
     if found is not None and presentation_state(found, now) == PresentationState.OPEN:
         return found
@@ -383,7 +333,10 @@ def _by_code(code: str, *, by: Actor, now: datetime) -> Presentation:
 
 
 def _by_token(token: str, *, by: Actor, now: datetime) -> Presentation:
-    jti, expires_at = _read(token)
+    claims = codes.token_claims(token)
+    if claims is None:
+        raise PresentationRefused("invalid", INVALID, 400)
+    jti, expires_at = claims
     if expires_at <= now:
         raise PresentationRefused("expired", EXPIRED, 410)
     found = Presentation.objects.filter(jti=jti).first()
@@ -397,19 +350,6 @@ def _by_token(token: str, *, by: Actor, now: datetime) -> Presentation:
     if state == PresentationState.EXPIRED:
         raise PresentationRefused("expired", EXPIRED, 410, found)
     return found
-
-
-def _read(token: str) -> tuple[str, datetime]:
-    """(jti, expiry) of a well-formed token with a valid signature; anything else is invalid."""
-    if len(token) > 200:
-        raise PresentationRefused("invalid", INVALID, 400)
-    try:
-        match = CLAIMS.match(_signer().unsign(token))
-    except signing.BadSignature:
-        match = None
-    if match is None:
-        raise PresentationRefused("invalid", INVALID, 400)
-    return match["jti"], datetime.fromtimestamp(signing.b62_decode(match["exp"]), tz=UTC)
 
 
 def _used_by(presentation: Presentation, by: Actor) -> bool:

@@ -19,18 +19,17 @@ from tongban.identity.views.workbench import staff_only
 from tongban.regions.models import Organization
 
 from .api_presentations import CREATE_RATE
+from .choices import PresentationState
 from .models import License, Presentation
+from .presentation_codes import presentation_code, presentation_qr
 from .presentations import (
     MAY_NOT_PRESENT,
     PresentationRefused,
-    PresentationState,
     presentation_cancel,
-    presentation_code,
     presentation_create,
     presentation_current,
     presentation_get,
     presentation_lifetime,
-    presentation_qr,
     presentation_seconds_left,
     presentation_state,
     presentation_verify,

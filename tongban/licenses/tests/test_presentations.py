@@ -22,8 +22,10 @@ from tongban.identity.models import CompanyOperator
 from tongban.identity.tests.factories import CompanyFactory, PersonFactory, StaffRoleFactory
 from tongban.identity.tests.identity_code_helpers import kiosk_token
 
-from .. import presentations
+from .. import presentation_codes, presentations
+from ..choices import PresentationState
 from ..models import License, Presentation
+from ..presentation_codes import presentation_code, presentation_token
 from ..presentations import (
     CANCELLED,
     EXPIRED,
@@ -33,12 +35,9 @@ from ..presentations import (
     USED_BY_YOU,
     WRONG_CODE,
     PresentationRefused,
-    PresentationState,
     presentation_cancel,
-    presentation_code,
     presentation_create,
     presentation_state,
-    presentation_token,
     presentation_verify,
     presentations_of,
 )
@@ -383,7 +382,7 @@ def test_two_open_presentations_never_share_a_code_but_an_expired_one_lets_go(li
         by=office.actor(office.reviewer),
     )
     draws = iter(["123456", "123456", "654321", "123456"])
-    monkeypatch.setattr(presentations, "_check_code", lambda jti: next(draws))
+    monkeypatch.setattr(presentation_codes, "check_code", lambda jti: next(draws))
     first = presentation_create(license_=license_, by=holder_of(license_))
     second = presentation_create(license_=other, by=holder_of(other))
     move_clock(monkeypatch, minutes=6)
