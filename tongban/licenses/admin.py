@@ -1,6 +1,8 @@
 """Licenses in the back office, for platform administrators: license types (with their face fields) are
 edited here; seals and licenses are read-only (they change through the services: issuing, status operations,
-seal rotation — the admin action below calls the service). Holder codes are masked."""
+seal rotation — the admin action below calls the service); so are presentations (亮证), shown with their use
+but never with what would let someone use them: no token, no code, no `jti` and none of the code's digests.
+Holder codes are masked."""
 
 from django.contrib import admin, messages
 
@@ -10,7 +12,8 @@ from tongban.core.masking import mask_id_number
 from tongban.identity.access import actor_from_request
 
 from .choices import HolderCodeType
-from .models import License, LicenseEvent, LicenseType, Seal
+from .models import License, LicenseEvent, LicenseType, Presentation, Seal
+from .presentations import presentation_state
 from .services import seal_rotate
 
 
@@ -111,3 +114,46 @@ class LicenseAdmin(ReadOnly, admin.ModelAdmin):
         if obj.holder_code_type == HolderCodeType.ID_NUMBER:
             return mask_id_number(obj.holder_code)
         return obj.holder_code
+
+
+@admin.register(Presentation)
+class PresentationAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "identifier",
+        "holder_name",
+        "state",
+        "created_at",
+        "expires_at",
+        "used_organization",
+        "used_at",
+    ]
+    list_select_related = ["license", "used_organization"]
+    search_fields = ["license__identifier"]
+    date_hierarchy = "created_at"
+    fields = [
+        "identifier",
+        "holder_name",
+        "created_by",
+        "state",
+        "created_at",
+        "expires_at",
+        "cancelled_at",
+        "used_at",
+        "used_by_label",
+        "used_organization",
+        "used_channel",
+        "purpose",
+    ]  # never jti, code_index or live_code: the token and the code derive from the first
+    readonly_fields = fields
+
+    @admin.display(description="证照标识", ordering="license__identifier")
+    def identifier(self, obj: Presentation) -> str:
+        return obj.license.identifier
+
+    @admin.display(description="持证主体", ordering="license__holder_name")
+    def holder_name(self, obj: Presentation) -> str:
+        return obj.license.holder_name
+
+    @admin.display(description="状态")
+    def state(self, obj: Presentation) -> str:
+        return presentation_state(obj).label
