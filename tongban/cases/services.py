@@ -46,9 +46,10 @@ from tongban.identity.rules import operates_company
 from tongban.identity.selectors.accounts import person_matching
 from tongban.identity.selectors.mandates import mandate_covering
 from tongban.identity.services.identity_codes import identity_code_verify
+from tongban.licenses.choices import LicenseStatus
 from tongban.licenses.models import License
 from tongban.licenses.selectors import license_type_by_code, licenses_usable, wallet_holder_ids
-from tongban.licenses.services import Issue, license_issue
+from tongban.licenses.services import Issue, license_issue, license_new_version
 from tongban.notifications.choices import DeliveryChannel
 from tongban.notifications.services import notify
 from tongban.regions.models import Window
@@ -972,26 +973,53 @@ def result_license_type(case: Case):
     return license_type_by_code(code) if code else None
 
 
+def result_license_current(case: Case) -> License | None:
+    """The valid license of the case's result type that the applicant already holds from the handling
+    organization, if any: approving the case makes its next version (换发, 补发, 变更), not a second one."""
+    license_type = result_license_type(case)
+    if license_type is None:
+        return None
+    return (
+        License.objects.filter(
+            holder_id=case.applicant_id,
+            license_type=license_type,
+            issuer_id=case.handling_org_id,
+            status=LicenseStatus.VALID,
+            next_versions=None,
+        )
+        .order_by("-issued_on", "-id")
+        .first()
+    )
+
+
 def _result_license(case: Case, by: Actor, face: dict[str, Any]):
     license_type = result_license_type(case)
     if license_type is None:
         return None
     today = timezone.localdate()
     form = case.form_data or {}
+    current = result_license_current(case)
     values = {
-        f["key"]: form[f["key"]] for f in license_type.face_fields if form.get(f["key"]) not in (None, "")
+        **(current.face_data if current else {}),
+        **{
+            f["key"]: form[f["key"]] for f in license_type.face_fields if form.get(f["key"]) not in (None, "")
+        },
     }
     years = license_type.validity_years
     data = Issue(
         license_type=license_type,
         holder=case.applicant,
-        number=f"{case.handling_org.short_name or case.handling_org.name}{today:%Y}第{case.number}号",
+        number=current.number
+        if current
+        else f"{case.handling_org.short_name or case.handling_org.name}{today:%Y}第{case.number}号",
         face_data={**values, **{k: v for k, v in face.items() if v not in (None, "")}},
         issued_on=today,
         valid_from=today,
         valid_until=years_after(today, years) if years else None,
     )
     try:
+        if current is not None:
+            return license_new_version(license_=current, data=data, by=by, decided_in_case=True)
         return license_issue(issuer=case.handling_org, data=data, by=by, decided_in_case=True)
     except ValidationFailed as exc:  # the reviewer fills in what the form did not give
         errors = [FieldError(e.field.replace("face_data.", "license_face."), e.message) for e in exc.errors]

@@ -44,6 +44,7 @@ from tongban.core.calendar import calendar_snapshot
 from tongban.core.choices import Channel
 from tongban.identity.access import Actor, actor_for
 from tongban.identity.models import StaffRole, User
+from tongban.licenses.models import License
 from tongban.regions.models import Window
 
 from .accounts import CITIZENS, COMPANY_NAME, COMPANY_USCC, COMPANY_USERNAME, EMAIL_DOMAIN, OPERATOR
@@ -270,17 +271,33 @@ def _steps(d: Director, s: Scene) -> Case:
     return _fresh(s.case)
 
 
+# What a reviewer types on a result license's face when neither the form nor a license the applicant
+# already holds says it (the face fields of the types the demo's approvals issue).
+RESULT_FACE_SAMPLES = {
+    "bank": "中国工商银行",
+    "card_kind": "第三代社会保障卡",
+    "business_term": "长期",
+}
+
+
 def _result_face(case: Case) -> dict[str, str]:
     """When approving issues an e-license (its type is in the demo), the face data a reviewer would type:
-    the form's values of the same keys, else a date, a number or a plain text."""
+    the form's values of the same keys, else those of the applicant's newest valid license of the type
+    (any issuer's), else the holder's sex from the ID number, a sample, or a date or number."""
     license_type = services.result_license_type(case)
     if license_type is None:
         return {}
-    today = timezone.localdate().isoformat()
-    sample = {"date": today, "number": "1"}
-    form = case.form_data or {}
+    held = (
+        License.objects.filter(holder_id=case.applicant_id, license_type=license_type, status="valid")
+        .order_by("-issued_on", "-id")
+        .first()
+    )
+    person = getattr(case.applicant, "person", None)
+    derived = {"sex": ("女", "男")[int(person.id_number[16]) % 2]} if person else {}
+    known = {**RESULT_FACE_SAMPLES, **derived, **(held.face_data if held else {}), **(case.form_data or {})}
+    fallback = {"date": timezone.localdate().isoformat(), "number": "1"}
     return {
-        f["key"]: str(form.get(f["key"]) or sample.get(f.get("type"), f"{case.service_item.name}（演示）"))
+        f["key"]: str(known.get(f["key"]) or fallback.get(f.get("type"), f"{case.service_item.name}（演示）"))
         for f in license_type.face_fields
     }
 

@@ -321,14 +321,20 @@ def _apply(locked: License, operation: str, *, by: Actor | None, reason: str) ->
     return locked
 
 
-def license_new_version(*, license_: License, data: Issue, by: Actor, renew: bool = False) -> License:
-    """变更 or 延续: a new version with the same serial, signed anew; the old version 失效."""
+def license_new_version(
+    *, license_: License, data: Issue, by: Actor, renew: bool = False, decided_in_case: bool = False
+) -> License:
+    """变更 or 延续: a new version with the same serial, signed anew; the old version 失效.
+    `decided_in_case` as for license_issue: the result of a case the actor has just approved."""
     with transaction.atomic():
         locked = License.objects.select_for_update().get(pk=license_.pk)
-        access.require(by, "license.operate", locked)
+        if not decided_in_case:
+            access.require(by, "license.operate", locked)
         if locked.status not in (LicenseStatus.VALID, LicenseStatus.EXPIRED) or locked.next_versions.exists():
             raise Conflict("只有最新版本的有效或到期证照可以变更或延续。")
-        new = license_issue(issuer=locked.issuer, data=data, by=by, previous=locked)
+        new = license_issue(
+            issuer=locked.issuer, data=data, by=by, previous=locked, decided_in_case=decided_in_case
+        )
         if renew:
             LicenseEvent.objects.filter(license=new).update(operation=LicenseOperation.RENEW)
         if locked.status == LicenseStatus.VALID:

@@ -135,3 +135,65 @@ def test_a_license_issued_on_29_february_runs_to_28_february(circle, monkeypatch
         dt.date(2028, 2, 29),
         dt.date(2033, 2, 28),
     )
+
+
+def test_a_result_the_applicant_already_holds_from_the_organization_is_its_next_version(circle):
+    from tongban.licenses.choices import LicenseOperation, LicenseStatus
+
+    first = case_decide(
+        case=CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW),
+        by=circle.actor(circle.reviewer),
+        approve=True,
+        license_face=FACE,
+    ).result_license
+    again = CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW)
+    client = Client()
+    client.force_login(circle.reviewer)
+    page = client.get(f"/workbench/cases/{again.number}/").content.decode()
+
+    second = case_decide(
+        case=again, by=circle.actor(circle.reviewer), approve=True, license_face={"area": "120"}
+    ).result_license
+    first.refresh_from_db()
+
+    assert "准予后换发为第2版，原版本失效" in page and 'value="江岸区沿江大道1号"' in page
+    assert (second.previous, second.serial, second.version, second.number) == (
+        first,
+        first.serial,
+        2,
+        first.number,
+    )
+    assert second.face_data == FACE | {"area": "120"}
+    assert (first.status, second.status) == (LicenseStatus.EXPIRED, LicenseStatus.VALID)
+    assert second.events.get().operation == LicenseOperation.CHANGE
+    assert license_verify(second).verdict == Verdict.VALID
+    assert [lic.status for lic in licenses_held(circle.actor(circle.applicant))].count(
+        LicenseStatus.VALID
+    ) == 1
+
+
+def test_a_license_of_the_type_from_another_organization_is_left_alone(circle):
+    from tongban.identity.access import actor_for
+    from tongban.identity.choices import Role
+    from tongban.identity.tests.factories import StaffRoleFactory
+    from tongban.licenses.choices import LicenseStatus
+    from tongban.licenses.models import LicenseType
+    from tongban.licenses.services import license_issue
+    from tongban.licenses.tests.factories import property_issue
+    from tongban.regions.tests.factories import OrganizationFactory
+
+    other = OrganizationFactory(name="鄂州市自然资源和规划局")
+    issuer = actor_for(StaffRoleFactory(role=Role.REVIEWER, organization=other).user)
+    data = property_issue(circle.applicant, license_type=LicenseType.objects.get())
+    held = license_issue(issuer=other, data=data, by=issuer)
+
+    issued = case_decide(
+        case=CaseFactory.for_circle(circle, status=CaseStatus.IN_REVIEW),
+        by=circle.actor(circle.reviewer),
+        approve=True,
+        license_face=FACE,
+    ).result_license
+    held.refresh_from_db()
+
+    assert (issued.previous, issued.version, issued.issuer) == (None, 1, circle.handling_org)
+    assert held.status == LicenseStatus.VALID

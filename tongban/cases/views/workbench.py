@@ -185,18 +185,21 @@ def _staff_choices(case: Case) -> list[User]:
 
 
 def _result_fields(case: Case, posted=None, errors=None):
-    """(type, [(key, label, value, error)]) when approving issues an e-license: its face fields, prefilled
-    from the application form (or from what the reviewer just posted)."""
+    """(type, [(key, label, value, error)], the license it replaces or None) when approving issues an
+    e-license: its face fields, prefilled from the application form, else from the applicant's current
+    license of the type (whose next version it then is), or from what the reviewer just posted."""
     license_type = services.result_license_type(case)
     if license_type is None:
         return None
-    form, errors = case.form_data or {}, errors or {}
+    current = services.result_license_current(case)
+    known = {**(current.face_data if current else {}), **(case.form_data or {})}
+    errors = errors or {}
     rows = []
     for spec in license_type.face_fields:
         key = spec["key"]
-        value = posted.get(f"face_{key}", "") if posted is not None else form.get(key, "")
+        value = posted.get(f"face_{key}", "") if posted is not None else known.get(key, "")
         rows.append((key, spec["label"], value, errors.get(f"license_face.{key}", "")))
-    return license_type, rows
+    return license_type, rows, current
 
 
 def _case_context(request: HttpRequest, actor: Actor, case: Case, **extra) -> dict:

@@ -111,6 +111,24 @@ def test_zhangsan_holds_the_property_certificate_that_water_connection_asks_for(
     assert certificate.number.startswith(f"鄂（{certificate.issued_on.year}）武汉市不动产权第")
 
 
+def test_approved_cases_issue_believable_faces_and_replace_what_their_issuer_gave_before(db, demo):
+    from tongban.cases.models import Case
+
+    results = License.objects.filter(pk__in=Case.objects.values("result_license")).select_related(
+        "license_type"
+    )
+
+    assert results.exists()
+    for license_ in results:
+        assert not any("演示" in str(value) for value in license_.face_data.values()), license_.face_data
+        mine = License.objects.filter(
+            holder=license_.holder, license_type=license_.license_type, issuer=license_.issuer, status="valid"
+        )
+        assert mine.count() <= 1, (license_.holder, license_.license_type)
+    lisi_card = _held("lisi", "sscard", 1)
+    assert lisi_card.next_versions.exists() and lisi_card.status == LicenseStatus.EXPIRED
+
+
 def test_the_company_holds_its_changed_business_licence_and_its_operator_sees_it(db, demo):
     current, replaced = _held("demo-company", "bizlic", 2), _held("demo-company", "bizlic", 1)
 
@@ -139,6 +157,9 @@ NOT_VALID = {
 
 def test_every_demo_license_verifies_but_the_deliberately_non_valid_ones_which_say_so(db, demo):
     expected = {_held(*key).pk: status for key, status in NOT_VALID.items()}
+    # and those an approved demo case replaced with their next version (换发)
+    replaced = License.objects.filter(next_versions__isnull=False).values_list("pk", flat=True)
+    expected |= dict.fromkeys(replaced, LicenseStatus.EXPIRED)
     keys = keys_document()
 
     for license_ in License.objects.select_related(
