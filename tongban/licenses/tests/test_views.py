@@ -34,6 +34,7 @@ def test_a_valid_license_is_shown_with_its_holder_masked(client, issued):
     html = response.content.decode()
     assert response.status_code == 200
     assert "有效：签名验证通过，证照状态有效" in html and "张*" in html
+    assert 'class="notice notice--ok"' in html
     assert office.holder.person.id_number not in html
 
 
@@ -45,6 +46,7 @@ def test_a_tampered_license_and_a_wrong_identifier_are_told(client, issued):
     wrong = client.get(reverse("licenses:verify"), {"identifier": "1.2.156.3005.2.1.2"})
 
     assert "证照内容已被篡改" in tampered.content.decode()
+    assert 'class="notice notice--error"' in tampered.content.decode()
     assert wrong.status_code == 400
     assert "电子证照标识应由证照类型代码" in wrong.content.decode()
 
