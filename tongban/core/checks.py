@@ -136,3 +136,26 @@ def deadline_thresholds_are_numbers(app_configs, **kwargs) -> list:
                 )
             )
     return errors
+
+
+# A 亮证 code lives minutes: long enough to read out at a window, short enough to lapse if overheard.
+PRESENTATION_MINUTES_RANGE = (1, 30)
+
+
+@register()
+def presentation_minutes_in_range(app_configs, **kwargs) -> list:
+    """Always checked: the value is read with int() at every 亮证, so a mistyped one would fail the first."""
+    value, (low, high) = settings.PRESENTATION_MINUTES, PRESENTATION_MINUTES_RANGE
+    try:
+        minutes = int(value)
+    except (TypeError, ValueError):
+        minutes = None
+    if minutes is not None and low <= minutes <= high:
+        return []
+    return [
+        Error(
+            f"TONGBAN_PRESENTATION_MINUTES=“{value}”无效：亮证码的有效时间应为 {low} 到 {high} 分钟。",
+            hint=f"TONGBAN_PRESENTATION_MINUTES 应为 {low} 到 {high} 之间的整数，默认 5。",
+            id="tongban.E004",
+        )
+    ]

@@ -27,3 +27,21 @@ def test_deadline_thresholds_must_be_whole_numbers_in_range(settings):
         "TONGBAN_DEADLINE_YELLOW_PERCENT=“120”无效。",
         "TONGBAN_DEADLINE_YELLOW_DAYS=“-1”无效。",
     ]
+
+
+def test_presentation_minutes_must_be_a_whole_number_from_1_to_30(settings):
+    from tongban.core.checks import presentation_minutes_in_range
+
+    for value in ["1", "5", "30"]:
+        settings.PRESENTATION_MINUTES = value
+        assert presentation_minutes_in_range(None) == [], value
+    for value in ["0", "31", "-5", "2.5", "five", ""]:
+        settings.PRESENTATION_MINUTES = value
+        errors = presentation_minutes_in_range(None)
+        assert [(e.id, e.msg) for e in errors] == [
+            (
+                "tongban.E004",
+                f"TONGBAN_PRESENTATION_MINUTES=“{value}”无效：亮证码的有效时间应为 1 到 30 分钟。",
+            )
+        ], value
+        assert "TONGBAN_PRESENTATION_MINUTES" in errors[0].hint
