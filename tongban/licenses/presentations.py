@@ -90,7 +90,7 @@ def presentation_seconds_left(presentation: Presentation) -> int:
 # --- Who may (rules.py: presentation.create, presentation.cancel, presentation.redeem) ----------------
 
 
-def _require_holder(actor: Actor, action: str, license_: License) -> None:
+def holder_require(actor: Actor, action: str, license_: License) -> None:
     """access.require, refusing someone who sees the license but does not hold it in the holder's words."""
     try:
         access.require(actor, action, license_)
@@ -118,7 +118,7 @@ def _open(now: datetime) -> dict:
 def presentation_create(*, license_: License, by: Actor) -> Presentation:
     """A new presentation of the license, valid for presentation_lifetime(); the license's open one, if
     any, is cancelled (superseded)."""
-    _require_holder(by, "presentation.create", license_)
+    holder_require(by, "presentation.create", license_)
     _presentable(license_, timezone.localdate())
     if license_verify(license_).verdict != Verdict.VALID:
         raise Conflict("证照签名验证未通过，不能亮证，请联系颁发机构。")
@@ -167,7 +167,7 @@ def _insert(license_: License, *, by: Actor, now: datetime) -> Presentation:
 
 def presentation_cancel(*, presentation: Presentation, by: Actor) -> Presentation:
     """The holder withdraws an unused presentation (cancelling it twice is harmless)."""
-    _require_holder(by, "presentation.cancel", presentation.license)
+    holder_require(by, "presentation.cancel", presentation.license)
     now = _now()
     with transaction.atomic():
         cancelled = Presentation.objects.filter(pk=presentation.pk, **_open(now)).update(
@@ -202,7 +202,7 @@ def presentation_get(actor: Actor, pk: int) -> Presentation:
     """One presentation for its holder; anyone else is told it is unknown."""
     found = presentations_of(actor).filter(pk=pk).first()
     if found is None:
-        raise AccessDenied("license.present")
+        raise AccessDenied("presentation.cancel")  # the holder's presentations are all one may look up
     return found
 
 

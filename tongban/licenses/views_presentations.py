@@ -23,8 +23,8 @@ from .choices import PresentationState
 from .models import License, Presentation
 from .presentation_codes import presentation_code, presentation_qr
 from .presentations import (
-    MAY_NOT_PRESENT,
     PresentationRefused,
+    holder_require,
     presentation_cancel,
     presentation_create,
     presentation_current,
@@ -37,7 +37,6 @@ from .presentations import (
     verification_failed,
     verification_limited,
 )
-from .rules import may_present
 from .selectors import license_get
 
 POLL_SECONDS = 5
@@ -54,8 +53,7 @@ def _holders_license(request: HttpRequest, identifier: str) -> tuple[Actor, Lice
     """The license, for its holder only: others who may see it get 403, the rest 404 (both recorded)."""
     actor = actor_from_request(request)
     license_ = license_get(actor, identifier)
-    if not may_present(actor, license_):
-        raise ActionRefused("license.present", license_, message=MAY_NOT_PRESENT)
+    holder_require(actor, "presentation.create", license_)
     return actor, license_
 
 
@@ -138,7 +136,7 @@ def present_cancel(request: HttpRequest, identifier: str) -> HttpResponse:
     except ValueError:
         presentation = None
     if presentation is None or presentation.license_id != license_.pk:
-        raise AccessDenied("license.present")
+        raise AccessDenied("presentation.cancel")
     try:
         presentation_cancel(presentation=presentation, by=actor)
     except (AccessDenied, ActionRefused):
