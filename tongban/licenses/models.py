@@ -175,8 +175,8 @@ class Presentation(models.Model):
     """亮证: one showing of a license by its holder — a QR code (a signed token naming this row's `jti`) and a
     6-digit check code, valid for a few minutes and for one verification. The token and the code are
     never stored: the code is derived from `jti` with the site's key (presentation_codes.py), and only its
-    keyed digest is kept, in `code_index` for good and in `live_code` while the code may still be used, so that
-    no two usable presentations share a code (the unique constraint, not luck, guarantees it).
+    keyed digest is kept, in `code_index` for good and in `live_code` while the code may still be used, so
+    that no two usable presentations share a code (the unique constraint, not luck, guarantees it).
 
     The one use is kept on the row: when, by whom (a staff member or an API token), for which
     organization, through which channel, and the purpose the verifier stated."""
