@@ -40,10 +40,19 @@ ESTATE_FAMILIES = (
         "realty",
         f"{REGISTRATION}第二十七条；《不动产登记资料查询暂行办法》",
         "权利人、利害关系人及有关国家机关依法查询、复制不动产登记资料。",
-        (ID_CARD, form("不动产登记资料查询申请书")),
+        (ID_CARD,),
+        # Online, the application filled in on the portal is the 查询申请书 (at a window the clerk prints
+        # it from the entered data for the applicant to sign), so 权利人 need nothing but their identity:
+        # the ID card, which an e-license replaces. 利害关系人 still file the form and show the interest.
         subs=(
             Sub("不动产登记资料查询（权利人）", online=True),
-            "不动产登记资料查询（利害关系人）",
+            Sub(
+                "不动产登记资料查询（利害关系人）",
+                extra=(
+                    form("不动产登记资料查询申请书"),
+                    Material("存在利害关系的证明材料（买卖合同、法院受理通知书等）", form=COPY),
+                ),
+            ),
             Sub("不动产权属证明（无房证明）开具", online=True),
         ),
         audience=BOTH,
@@ -54,7 +63,8 @@ ESTATE_FAMILIES = (
         faq=(
             (
                 "在都市圈其他城市能查询本人名下的不动产吗？",
-                "能。持身份证件到当地圈内通办专窗或在线申请查询。",
+                "能。在线申请的，身份核验后填写查询申请即可，无需另交申请书，身份证可用电子证照代替；"
+                "也可持身份证件到当地圈内通办专窗查询。",
             ),
         ),
     ),

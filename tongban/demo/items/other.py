@@ -4,6 +4,7 @@ from tongban.catalog.choices import Audience, ItemType, MaterialForm, Necessity,
 
 from ..spec import (
     BIRTH_CERT,
+    BIZ_LICENSE,
     HUKOU,
     ID_CARD,
     MARRIAGE_CERT,
@@ -22,6 +23,7 @@ PAY = ItemType.PAYMENT
 LEGAL = Audience.LEGAL
 BOTH = Audience.BOTH
 COPY = MaterialForm.COPY
+OPTIONAL = Necessity.OPTIONAL
 
 OTHER_FAMILIES = (
     Family(
@@ -69,6 +71,43 @@ OTHER_FAMILIES = (
         online=True,
         result="给予法律援助决定书",
         choice=("matter", "案件类型", ("劳动争议", "请求支付赡养费、抚养费", "请求给予社会保险待遇", "其他")),
+    ),
+    # A family's place is its items' basic code (catalog._items_create), and the code decides where an
+    # item is implemented and what reach.py offers where: here 鄂州市 implements this one and offers it
+    # online (its kiosk), so the demo company, whose 营业执照 is 武汉's, shows 免证明 in another city.
+    Family(
+        "公共资源交易市场主体信息登记",
+        OTHER,
+        PS,
+        "gov",  # the city's 公共资源交易中心 sits under its 政务服务和大数据管理局
+        "《中华人民共和国招标投标法实施条例》；《公共资源交易平台管理暂行办法》",
+        "拟参加本市工程建设项目招标投标、政府采购、国有产权交易、土地使用权和矿业权出让等公共资源交易活动的"
+        "法人和非法人组织。",
+        (
+            BIZ_LICENSE,
+            POWER_OF_ATTORNEY,
+            Material(
+                "资质证书、安全生产许可证等资格证明（参加相应交易时提供）", necessity=OPTIONAL, form=COPY
+            ),
+        ),
+        audience=LEGAL,
+        statutory=5,
+        instant=True,
+        online=True,
+        visits=0,
+        city_only=True,
+        choice=(
+            "trade",
+            "拟参加的交易",
+            ("工程建设", "政府采购", "国有产权交易", "土地和矿业权出让", "其他"),
+        ),
+        faq=(
+            (
+                "还要上传营业执照扫描件吗？",
+                "不需要。在线申请时同意共享本单位的电子营业执照即可，系统自动核验；登记信息变化的，请及时更新。",
+            ),
+        ),
+        aliases=("投标人注册", "供应商注册", "公共资源交易主体注册"),
     ),
     Family(
         "退役军人优待证申领",
@@ -118,19 +157,6 @@ OTHER_FAMILIES = (
         choice=("kind", "工程类别", ("房屋建筑", "市政基础设施")),
     ),
     Family(
-        "城建档案查询利用",
-        OTHER,
-        PS,
-        "housing",
-        "《城市建设档案管理规定》",
-        "需要查阅城市建设档案的单位和个人。",
-        (ID_CARD, Material("单位介绍信（单位查询时提供）", necessity=Necessity.OPTIONAL)),
-        audience=BOTH,
-        instant=True,
-        online=True,
-        choice=("purpose", "查询用途", ("工程建设", "产权登记", "诉讼", "其他")),
-    ),
-    Family(
         "新生儿出生“一件事”",
         HOUSEHOLD,
         PS,
@@ -158,5 +184,19 @@ OTHER_FAMILIES = (
         online=True,
         special="退休审批公示",
         choice=("pension_type", "退休类别", ("正常退休", "特殊工种提前退休", "病退")),
+    ),
+    # After the “一件事” services only so that their codes, which the demo's stories use, stay put.
+    Family(
+        "城建档案查询利用",
+        OTHER,
+        PS,
+        "housing",
+        "《城市建设档案管理规定》",
+        "需要查阅城市建设档案的单位和个人。",
+        (ID_CARD, Material("单位介绍信（单位查询时提供）", necessity=OPTIONAL)),
+        audience=BOTH,
+        instant=True,
+        online=True,
+        choice=("purpose", "查询用途", ("工程建设", "产权登记", "诉讼", "其他")),
     ),
 )
