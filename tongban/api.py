@@ -92,6 +92,7 @@ def _mount_routers() -> None:
     api.add_router("/cases", "tongban.cases.api.router")
     api.add_router("/shipments", "tongban.cases.api.carrier_router")
     api.add_router("/licenses/presentations", "tongban.licenses.api_presentations.router")
+    api.add_router("/licenses/issuing", "tongban.licenses.api_issuing.router")
     api.add_router("/licenses", "tongban.licenses.api.router")
     api.add_router("/notifications", "tongban.notifications.api.router")
 

@@ -212,9 +212,21 @@ def license_issue(
     previous: License | None = None,
     decided_in_case: bool = False,
 ) -> License:
-    """新发 (or, with `previous`, its next version): identifier, signature by the issuer's seal, event.
+    """新发 (or, with `previous`, its next version — 变更): identifier, signature by the issuer's seal, event.
     `decided_in_case`: the result of a case the actor has just approved for the issuer (the cases engine
     checked that authority), so the issuer's reviewer role is not asked for again."""
+    operation = LicenseOperation.ISSUE if previous is None else LicenseOperation.CHANGE
+    return _issue(issuer, data, by, previous, operation, decided_in_case)
+
+
+def _issue(
+    issuer: Organization,
+    data: Issue,
+    by: Actor,
+    previous: License | None,
+    operation: LicenseOperation,
+    decided_in_case: bool,
+) -> License:
     if not decided_in_case:
         access.require(by, "license.issue", issuer)
     number = (data.number or "").strip()
@@ -261,12 +273,7 @@ def license_issue(
             status_changed_at=timezone.now(),
         )
         _sign_and_save(license_, seal)
-        _event(
-            license_,
-            LicenseOperation.ISSUE if previous is None else LicenseOperation.CHANGE,
-            by=by,
-            from_status="",
-        )
+        _event(license_, operation, by=by, from_status="")
     return license_
 
 
@@ -332,11 +339,8 @@ def license_new_version(
             access.require(by, "license.operate", locked)
         if locked.status not in (LicenseStatus.VALID, LicenseStatus.EXPIRED) or locked.next_versions.exists():
             raise Conflict("只有最新版本的有效或到期证照可以变更或延续。")
-        new = license_issue(
-            issuer=locked.issuer, data=data, by=by, previous=locked, decided_in_case=decided_in_case
-        )
-        if renew:
-            LicenseEvent.objects.filter(license=new).update(operation=LicenseOperation.RENEW)
+        operation = LicenseOperation.RENEW if renew else LicenseOperation.CHANGE
+        new = _issue(locked.issuer, data, by, locked, operation, decided_in_case)
         if locked.status == LicenseStatus.VALID:
             _apply(locked, LicenseOperation.EXPIRE, by=by, reason=f"已由第{new.version}版替代")
     return new

@@ -121,11 +121,13 @@ def sample() -> Sample:
     )
 
     from tongban.identity.access import actor_for
+    from tongban.licenses.presentations import presentation_create
     from tongban.licenses.services import license_issue
     from tongban.licenses.tests.factories import property_issue
 
     issuer = StaffRoleFactory(organization=organization, role=Role.REVIEWER).user
     license_ = license_issue(issuer=organization, data=property_issue(citizen.user), by=actor_for(issuer))
+    presentation_create(license_=license_, by=actor_for(citizen.user))  # for the admin's object pages
 
     return Sample(
         people={"anonymous": None, "citizen": citizen.user, "clerk": clerk, "admin": platform_admin},

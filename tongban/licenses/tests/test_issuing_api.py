@@ -356,6 +356,10 @@ def test_a_renewal_carries_the_new_validity_and_is_recorded_as_renewal(office, i
     new = License.objects.get(identifier=response.json()["identifier"])
     assert (new.valid_from, new.valid_until) == (dt.date(2036, 3, 2), dt.date(2046, 3, 1))
     assert list(new.events.values_list("operation", flat=True)) == [LicenseOperation.RENEW]
+    from tongban.core.audit import AuditEntry
+
+    assert AuditEntry.objects.filter(action="license.renew", object_id=str(new.pk)).count() == 1
+    assert not AuditEntry.objects.filter(action="license.change", object_id=str(new.pk)).exists()
 
 
 def test_a_bad_new_version_names_the_field_and_changes_nothing(office, issued):
