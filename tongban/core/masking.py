@@ -8,7 +8,10 @@ import re
 
 # Resident ID numbers (18 digits, the last may be X; 15-digit legacy numbers) and mainland mobile
 # numbers, not inside longer runs of digits.
-ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8}|\d{6})(\d{3}[0-9Xx]|\d{1})(?![0-9A-Za-z])")
+# Not an arc of a dotted identifier (an e-license's "….2.111000000000000005.…" holds an 18-digit type code).
+ID_NUMBER_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?<!\d\.)(\d{6})(\d{8}|\d{6})(\d{3}[0-9Xx]|\d{1})(?![0-9A-Za-z])(?!\.\d)"
+)
 MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 

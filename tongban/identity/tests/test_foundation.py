@@ -17,6 +17,10 @@ def test_masking_keeps_the_ends_only():
     assert mask_id_number("420102199003071232") == "4201**********1232"
     assert mask_phone("15100006702") == "151****6702"
     assert mask_text("张三 420102199003071232 电话15100006702") == "张三 4201**********1232 电话151****6702"
+    identifier = "1.2.156.3005.2.111000000000000005.1142010000001234XN.2026000001.001.7"
+    assert mask_text(f"证照 {identifier}，持证人 420102199003071232.") == (
+        f"证照 {identifier}，持证人 4201**********1232."
+    )
 
 
 @pytest.mark.django_db
