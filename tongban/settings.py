@@ -79,6 +79,10 @@ ENVIRONMENT = {
         "… or when at most this many working days are left (whichever comes first)",
     ),
     "TONGBAN_PRESENTATION_MINUTES": ("5", "minutes a 亮证 code (QR and 6-digit code) stays valid"),
+    "TONGBAN_ANSWER_DAYS": (
+        "10",
+        "working days a department has to answer a question routed to it (我要提问)",
+    ),
     "TONGBAN_SMS_URL": (
         "",
         "SMS gateway (HTTP POST, JSON) for notifications; empty = written to TONGBAN_VAR_DIR/sms",
@@ -155,6 +159,8 @@ INSTALLED_APPS = [
     "tongban.catalog",
     "tongban.licenses",
     "tongban.cases",
+    "captcha",
+    "tongban.consult",
 ]
 AUTH_USER_MODEL = "identity.User"
 
@@ -373,6 +379,11 @@ LOGGING = logging_config(fmt=env("TONGBAN_LOG_FORMAT", "console"), level=env("TO
 # --- Tongban's own settings.
 SAME_DAY_CUTOFF = env("TONGBAN_SAME_DAY_CUTOFF", "16:00")
 PRESENTATION_MINUTES = env("TONGBAN_PRESENTATION_MINUTES", "5")  # read with int() where used
+ANSWER_DAYS = env("TONGBAN_ANSWER_DAYS", "10")  # read with int() where used
+# 我要提问's captcha (django-simple-captcha): four characters, five minutes; tests switch on its test mode.
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5
+CAPTCHA_IMAGE_SIZE = (120, 44)
 DEADLINE_YELLOW_PERCENT = env("TONGBAN_DEADLINE_YELLOW_PERCENT", "20")  # checked by core/checks.py
 DEADLINE_YELLOW_DAYS = env("TONGBAN_DEADLINE_YELLOW_DAYS", "1")
 SMS_URL = env("TONGBAN_SMS_URL")

@@ -107,6 +107,21 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("presentation.create", "license_alice"): {"alice"},
     ("presentation.cancel", "license_alice"): {"alice"},
     ("presentation.redeem", "none"): set(ROLES),
+    # 我要提问: one board for the circle, moderated by question moderators; a question routed to org A is
+    # answered by its reviewers, chief service officers and helpers, and watched by A's supervisors.
+    ("question.moderate", "none"): {Role.QUESTION_MODERATOR, Role.PLATFORM_ADMIN},
+    ("question.answer", "question_A"): {Role.REVIEWER, Role.CHIEF_SERVICE_OFFICER, Role.HELPER},
+    ("question.answer", "question_B"): set(),
+    ("question.view", "question_A"): {
+        Role.REVIEWER,
+        Role.CHIEF_SERVICE_OFFICER,
+        Role.HELPER,
+        Role.SUPERVISOR,
+        Role.QUESTION_MODERATOR,
+        Role.PLATFORM_ADMIN,
+    },
+    ("question.view", "question_B"): {Role.QUESTION_MODERATOR, Role.PLATFORM_ADMIN},
+    ("question.stats", "none"): {Role.SUPERVISOR, Role.QUESTION_MODERATOR, Role.PLATFORM_ADMIN},
 }
 
 
@@ -216,6 +231,16 @@ def world(db) -> World:
     objects["license_alice"] = license_issue(
         issuer=org_a, data=property_issue(alice.user), by=actor_for(staff[Role.REVIEWER])
     )
+    from tongban.consult.models import Question
+
+    for city, org in (("A", org_a), ("B", org_b)):
+        objects[f"question_{city}"] = Question.objects.create(
+            text="异地办理社保卡需要什么材料？",
+            normalized="异地办理社保卡需要什么材料",
+            fingerprint=f"matrix-{city}",
+            follow_token_hash=f"matrix-{city}",
+            department=org,
+        )
     objects["window_A"] = WindowFactory(
         hall=HallFactory(region=city_a, organization=org_a), is_cross_city=True
     )
