@@ -4,8 +4,9 @@ A `Question` is what the public may one day see: its first asking's text (kept a
 moderator made public (`public_text`, the original kept), the asker's name and contact (private: the
 contact is encrypted and never shown; the name is masked in public when it holds personal data), the
 triage decisions with their reasons (`flags`), how many times it was asked (`asks`: every asking is a
-`QuestionAsk` row, merged ones too), the department it was routed to and its answer deadline in working
-days with the light, the answers (every revision kept) and the asker's rating. What happened to it is a
+`QuestionAsk` row, merged ones too, each with its asker's private follow link and rating), the department
+it was routed to and its answer deadline in working days with the light, and the answers (every revision
+kept). What happened to it is a
 `QuestionEvent` each. The triage rules are data: `TriageWord` lists and the `TriageThresholds` row.
 """
 
@@ -127,12 +128,6 @@ class Question(models.Model):
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
     rejected_reason = models.CharField("不予公开理由", max_length=500, blank=True)
     answered_at = models.DateTimeField("首次答复时间", null=True, blank=True)
-    follow_token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    rating = models.PositiveSmallIntegerField(
-        "评价", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
-    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     created_at = models.DateTimeField("提问时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -162,6 +157,13 @@ class QuestionAsk(models.Model):
     contact = EncryptedTextField("联系方式", blank=True)
     asker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     similarity = models.PositiveSmallIntegerField("与该提问的相似度（%）", default=100)
+    # The asker's private link (/questions/follow/<token>/): only its SHA-256 is kept.
+    follow_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    rating = models.PositiveSmallIntegerField(
+        "评价", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     created_at = models.DateTimeField("提问时间", auto_now_add=True)
 
     class Meta:

@@ -238,7 +238,6 @@ def world(db) -> World:
             text="异地办理社保卡需要什么材料？",
             normalized="异地办理社保卡需要什么材料",
             fingerprint=f"matrix-{city}",
-            follow_token_hash=f"matrix-{city}",
             department=org,
         )
     objects["window_A"] = WindowFactory(
