@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("tongban.licenses.urls")),
     path("", include("tongban.catalog.urls")),
     path("", include("tongban.notifications.urls")),
+    path("", include("tongban.consult.views_rules")),
 ]
