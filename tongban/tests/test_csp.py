@@ -128,6 +128,13 @@ def sample() -> Sample:
     issuer = StaffRoleFactory(organization=organization, role=Role.REVIEWER).user
     license_ = license_issue(issuer=organization, data=property_issue(citizen.user), by=actor_for(issuer))
     presentation_create(license_=license_, by=actor_for(citizen.user))  # for the admin's object pages
+    from tongban.consult.models import Question, TriageThresholds, TriageWord
+
+    Question.objects.create(
+        text="异地办理社保卡需要什么材料？", normalized="异地办理社保卡需要什么材料", fingerprint="c"
+    )
+    TriageWord.objects.get_or_create(kind="junk", phrase="测试", defaults={"whole": True})
+    TriageThresholds.current()
 
     return Sample(
         people={"anonymous": None, "citizen": citizen.user, "clerk": clerk, "admin": platform_admin},
