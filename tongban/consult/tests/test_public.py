@@ -1,0 +1,144 @@
+"""The public board's reads: only published questions; answered means an Answer row exists; search over
+what the public sees and the answer; the filters; a merged question leads to its target; suggestions."""
+
+import datetime
+
+import pytest
+
+from tongban.catalog.tests.factories import ServiceItemFactory, published_implementation
+from tongban.core.errors import NotFound
+from tongban.regions.tests.factories import OrganizationFactory
+
+from ..choices import QuestionStatus
+from ..selectors import (
+    BoardShow,
+    answer_current,
+    board_departments,
+    question_public_find,
+    questions_board,
+    search_words,
+    suggestions_for,
+)
+from .public_board import answer_add, question_make
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_board_shows_only_published_questions_with_an_answer_by_default():
+    answered = question_make("公积金异地贷款需要哪些材料？")
+    answer_add(answered)
+    waiting = question_make("孩子在黄石上学需要办理什么手续？")
+    dated_only = question_make("只有答复时间没有答复内容的提问")
+    dated_only.answered_at = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
+    dated_only.save()
+    for status in (QuestionStatus.PENDING, QuestionStatus.REJECTED):
+        answer_add(question_make(f"{status}的提问不公开", status=status))
+
+    assert list(questions_board()) == [answered]
+    assert set(questions_board(show=BoardShow.UNANSWERED)) == {waiting, dated_only}
+    assert set(questions_board(show=BoardShow.ALL)) == {answered, waiting, dated_only}
+
+
+def test_answered_questions_come_newest_answer_first():
+    older, newer = question_make("第一个提问：社保卡"), question_make("第二个提问：医保卡")
+    answer_add(newer)
+    answer_add(older)
+
+    assert list(questions_board()) == [older, newer]
+
+
+def test_search_finds_words_in_the_public_wording_and_in_the_answer():
+    housing = question_make("公积金贷款怎么办？")
+    answer_add(housing, "请携带不动产权证书到公积金中心办理。")
+    card = question_make("社会保障卡丢了在哪里补办？")
+    answer_add(card)
+    edited = question_make("原文提到了户口", public_text="落户咨询")
+    answer_add(edited)
+
+    assert list(questions_board(query="公积金")) == [housing]
+    assert list(questions_board(query="不动产权证书")) == [housing]
+    assert list(questions_board(query="社保卡 补办")) == [card]  # every word, in any of its spellings
+    assert list(questions_board(query="落户")) == [edited]
+    assert list(questions_board(query="户口")) == []  # the original wording is not what the public sees
+
+
+def test_search_ignores_what_could_be_a_phone_or_id_number():
+    question = question_make("我的电话13912345678，身份证420102199003071234，想问社保")
+    answer_add(question)
+
+    assert search_words("13912345678") == []
+    assert list(questions_board(query="13912345678")) == []
+    assert list(questions_board(query="420102199003071234")) == []
+    assert list(questions_board(query="zhang@example.com")) == []
+    assert list(questions_board(query="社保")) == [question]
+
+
+def test_the_filters_narrow_by_department_and_topic():
+    tax_office, school_office = OrganizationFactory(), OrganizationFactory()
+    tax = question_make("个税怎么申报？", department=tax_office, topic="tax")
+    school = question_make("转学手续", department=school_office, topic="education")
+    for question in (tax, school):
+        answer_add(question)
+    question_make("未公开的提问", status=QuestionStatus.PENDING, department=OrganizationFactory())
+
+    assert list(questions_board(department_id=tax_office.pk)) == [tax]
+    assert list(questions_board(topic="education")) == [school]
+    assert list(questions_board(topic="education", department_id=tax_office.pk)) == []
+    assert set(board_departments()) == {tax_office, school_office}
+
+
+def test_a_question_page_is_found_only_when_published():
+    published = question_make()
+    assert question_public_find(published.public_id) == published
+    for status in (QuestionStatus.PENDING, QuestionStatus.REJECTED):
+        hidden = question_make(f"{status}", status=status)
+        with pytest.raises(NotFound):
+            question_public_find(hidden.public_id)
+    with pytest.raises(NotFound):
+        question_public_find("0000000000")
+
+
+def test_a_merged_question_leads_to_the_published_question_it_was_merged_into():
+    target = question_make()
+    merged = question_make("重复", status=QuestionStatus.MERGED, merged_into=target)
+    twice = question_make("重复两次", status=QuestionStatus.MERGED, merged_into=merged)
+    pending_target = question_make("待审", status=QuestionStatus.PENDING)
+    into_pending = question_make("并入待审", status=QuestionStatus.MERGED, merged_into=pending_target)
+
+    assert question_public_find(merged.public_id) == target
+    assert question_public_find(twice.public_id) == target
+    with pytest.raises(NotFound):
+        question_public_find(into_pending.public_id)
+
+
+def test_the_current_answer_is_the_newest_revision():
+    question = question_make()
+    assert answer_current(question) is None
+    first = answer_add(question, "第一版答复")
+
+    assert answer_current(question).answer == first and not answer_current(question).revised
+    second = answer_add(question, "第二版答复", reason="补充办理地点")
+
+    current = answer_current(question)
+    assert (current.answer, current.revised, current.first_at) == (second, True, first.created_at)
+
+
+def test_suggestions_offer_catalog_items_and_answered_questions_for_a_typed_question():
+    item = ServiceItemFactory(name="社会保障卡补领")
+    published_implementation(service_item=item)
+    published_implementation(service_item=ServiceItemFactory(name="不动产登记资料查询"))
+    answered = question_make("社保卡丢了怎么补办？")
+    answer_add(answered)
+    question_make("社保卡补办要多久？")  # not answered: not suggested
+    question_make("社保卡补办的网点在哪", status=QuestionStatus.PENDING)
+
+    found = suggestions_for("我的社保卡丢了，请问在鄂州能补办吗")
+
+    assert found.items == [item]
+    assert found.questions == [answered]
+
+
+def test_nothing_is_suggested_for_a_single_character():
+    answer_add(question_make("社保"))
+
+    assert suggestions_for("社").items == [] and suggestions_for("社").questions == []
