@@ -19,7 +19,7 @@ from ..selectors import (
     search_words,
     suggestions_for,
 )
-from .public_board import answer_add, question_make
+from .public_board import answer_add, asking_make, question_make
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,97 @@ def test_nothing_is_suggested_for_a_single_character():
     answer_add(question_make("社保"))
 
     assert suggestions_for("社").items == [] and suggestions_for("社").questions == []
+
+
+# --- The pages ------------------------------------------------------------------------------------
+
+views = pytest.mark.urls("tongban.consult.tests.urls_for_tests")
+
+
+@views
+def test_the_list_shows_answered_questions_with_their_facts(client):
+    office = OrganizationFactory(name="黄石市住房公积金中心")
+    question = question_make("公积金异地转移需要哪些材料？", department=office, asks=4, name="欧阳明珠")
+    answer_add(question)
+    question_make("还没有答复的提问", department=office)
+
+    response = client.get("/questions/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="/questions/{question.public_id}/"' in html and "公积金异地转移需要哪些材料？" in html
+    assert "已答复" in html and "同类提问 4 次" in html and "黄石市住房公积金中心" in html
+    assert "提问人：欧**" in html and "欧阳明珠" not in html
+    assert "还没有答复的提问" not in html
+
+
+@views
+def test_the_toggle_shows_unanswered_questions_with_their_due_date(client):
+    due = question_make("待答复的提问", due_on=datetime.date(2026, 3, 2))
+    late = question_make("已超期的提问", due_on=datetime.date(2020, 1, 2))
+
+    html = client.get("/questions/", {"show": "unanswered"}).content.decode()
+
+    assert "待答复的提问" in html and "答复期限 2026年3月2日" in html
+    assert "已超期的提问" in html and "已超期" in html
+    assert f"/questions/{due.public_id}/" in html and f"/questions/{late.public_id}/" in html
+
+
+@views
+def test_the_list_filters_and_paginates(client):
+    office = OrganizationFactory(name="鄂州市教育局")
+    for n in range(22):
+        answer_add(question_make(f"入学问题第{n}号", department=office, topic="education"))
+    answer_add(question_make("税务问题", topic="tax"))
+
+    first = client.get("/questions/", {"department": office.pk}).content.decode()
+    second = client.get("/questions/", {"department": office.pk, "page": 2}).content.decode()
+    taxes = client.get("/questions/", {"topic": "tax", "department": "not-a-number"}).content.decode()
+
+    assert "共 <strong>22</strong> 条" in first and "第 1/2 页" in first and "税务问题" not in first
+    assert second.count('class="result question-row"') == 2
+    assert f'<option value="{office.pk}" selected>鄂州市教育局</option>' in first
+    assert "税务问题" in taxes and "共 <strong>1</strong> 条" in taxes
+
+
+@views
+def test_a_question_page_shows_the_current_answer_marked_as_revised(client):
+    office = OrganizationFactory(name="武汉市医疗保障局")
+    question = question_make(department=office)
+    answer_add(question, "第一版答复")
+    answer_add(question, "第二版：请登录鄂汇办办理。", reason="补充渠道")
+    asking, _ = asking_make(question, rating=4, rating_comment="私下的评价意见")
+
+    response = client.get(f"/questions/{question.public_id}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "第二版：请登录鄂汇办办理。" in html and "第一版答复" not in html
+    assert "已修改" in html and "武汉市医疗保障局" in html
+    assert "1 位提问人评价，平均 <strong>4.0</strong> 分" in html
+    assert asking.rating_comment not in html  # comments stay private
+
+
+@views
+def test_an_unanswered_question_is_never_shown_as_answered(client):
+    question = question_make(due_on=datetime.date(2026, 3, 2))
+    question.answered_at = datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)  # a date, no Answer row
+    question.save()
+
+    html = client.get(f"/questions/{question.public_id}/").content.decode()
+
+    assert "待答复" in html and "已答复" not in html and "该提问尚未答复" in html
+
+
+@views
+def test_unpublished_questions_are_not_found_and_a_merged_one_redirects(client):
+    target = question_make()
+    merged = question_make("重复", status=QuestionStatus.MERGED, merged_into=target)
+    pending = question_make("待审", status=QuestionStatus.PENDING)
+    rejected = question_make("不予公开", status=QuestionStatus.REJECTED)
+
+    assert client.get(f"/questions/{pending.public_id}/").status_code == 404
+    assert client.get(f"/questions/{rejected.public_id}/").status_code == 404
+    assert client.get("/questions/ffffffffff/").status_code == 404
+    response = client.get(f"/questions/{merged.public_id}/")
+    assert response.status_code == 301 and response["Location"] == f"/questions/{target.public_id}/"
