@@ -41,6 +41,7 @@ from .selectors_workbench import (
 )
 from .services_common import question_light
 from .services_moderation import MODERATED, routing_suggest
+from .triage import public_name, public_text
 
 FLASH = "consult.wb_flash"
 QUEUE_SHOWN = 100
@@ -98,6 +99,8 @@ def _question_context(actor: Actor, question: Question, **extra) -> dict:
         "answers": list(question.answers.select_related("author", "organization").order_by("-revision")),
         "events": list(question.events.order_by("at", "pk")),
         "light": question_light(question),
+        "public_preview": public_text(question),
+        "public_name": public_name(question),
         "can_moderate": can_moderate and open_for_work,
         "can_publish": can_moderate and question.status == QuestionStatus.PENDING,
         "can_route": can_moderate and open_for_work and question.answered_at is None,

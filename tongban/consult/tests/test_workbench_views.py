@@ -66,6 +66,7 @@ def test_only_moderators_open_the_queue(client, board):
 def test_a_moderator_sees_the_private_side_the_personal_data_found_and_the_moderation_forms(client, board):
     question = question_make(
         "我的电话13812345678，社保卡怎么补办",
+        name="13912345678",
         contact="13812345678",
         flags=[{"flag": TriageFlag.PERSONAL_DATA, "why": "提问内容中有手机号码"}],
     )
@@ -75,7 +76,9 @@ def test_a_moderator_sees_the_private_side_the_personal_data_found_and_the_moder
 
     assert page.status_code == 200
     assert "自动分拣发现个人信息" in page.text and "提问内容中有手机号码" in page.text
-    assert page.text.count("13812345678") >= 2
+    assert page.text.count("13812345678") >= 2 and "13912345678" in page.text
+    assert "<dd>我的电话138****5678，社保卡怎么补办</dd>" in page.text  # 公开显示为
+    assert "公开显示为：匿名网友" in page.text
     for action in ("publish", "route", "edit", "merge", "reject"):
         assert f"/{action}/" in page.text
     assert "/answer/" not in page.text
