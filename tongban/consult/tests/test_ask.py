@@ -29,8 +29,8 @@ VARIANTS = (
     "公司拖欠了我两个月工资 老板一直说下个月发 请问应该去哪个部门投诉 需要准备什么材料!!",  # punctuation
     "公司拖欠了我两个月工资，老板一直说下个月发，请问应该去哪个部门投拆？需要准备什么材料？",  # a typo
 )
-# The same matter told anew: 81 % alike, below the bar of 85, above the same person's 75.
-REWORDED = "公司拖欠我两个月工资了，老板总说下个月发，我该去哪个部门投诉？要准备哪些材料？"
+# The same matter told anew: 79 % alike, below the bar of 85, above the same person's 75.
+REWORDED = "公司两个月没发工资了，老板总说下个月发，我该去哪个部门投诉？要准备哪些材料？"
 
 
 def nothing_created():
@@ -295,7 +295,7 @@ def test_an_added_abusive_word_holds_what_it_did_not_hold_before():
     assert question.held and question.flags[0] == {"flag": "abusive", "why": "提问内容含不文明用语「笨蛋」"}
 
 
-# Told with more changes: 91 % alike.
+# Told with more changes: 94 % alike.
 MORE_CHANGED = "老板拖欠我两个月工资，一直说下个月发，请问应该去哪个部门投诉，需要准备什么材料"
 
 

@@ -160,13 +160,25 @@ def test_small_changes_keep_a_text_above_the_near_duplicate_bar(variant):
     assert similarity(normalize(BASE), normalize(variant)) >= 85
 
 
+def test_a_complaint_posted_again_with_a_clause_dropped_and_words_moved_is_above_the_bar():
+    first = (
+        "我在黄石一家工厂上班，老板已经拖欠了我们二十多个人四个月工资，一直说下个月发。"
+        "请问该找哪个部门投诉？我们人在鄂州，能在鄂州反映吗？"
+    )
+    again = (
+        "黄石一家工厂拖欠我们二十多个人四个月工资，老板一直说下个月发。请问该找哪个部门投诉？在鄂州能反映吗？"
+    )
+
+    assert 85 <= similarity(normalize(first), normalize(again)) < 100
+
+
 def test_different_questions_stay_below_the_bar():
     other = "公司拖欠了我三个月的社保，没有给我缴纳，请问应该去哪个部门投诉？需要准备什么材料？"
 
     assert similarity(normalize(BASE), normalize(other)) < 75
 
 
-def test_a_short_question_inside_a_long_one_is_no_partial_match():
+def test_a_short_question_inside_a_long_one_is_no_repeat():
     short, long = (
         normalize("公积金怎么提取"),
         normalize("我想问一下异地购房以后，公积金怎么提取，需要什么手续"),
