@@ -17,6 +17,7 @@ from tongban.notifications.models import Notification
 from ..choices import QuestionEventKind, QuestionStatus
 from ..models import Question, QuestionAsk, QuestionEvent
 from ..services_answer import answer_give
+from ..services_ask import asking_by_token
 from ..services_moderation import (
     question_edit,
     question_merge,
@@ -25,6 +26,7 @@ from ..services_moderation import (
     question_route,
     routing_suggest,
 )
+from .factories import asked, question_text
 from .factories_workbench import board_make, question_make, routed_make
 
 pytestmark = pytest.mark.django_db
@@ -305,3 +307,21 @@ def test_routing_suggestions_come_from_named_departments_and_catalog_items_with_
     assert "实施事项「社会保障卡补领」" in why[board.ezhou_hr] and "提问中提到「鄂州」" in why[board.ezhou_hr]
     named = routing_suggest(question_make("武汉市人社局的电话一直打不通"))
     assert named[0] == (board.wuhan_hr, "提问中提到「武汉市人社局」")
+
+
+# --- With the asking service ---------------------------------------------------------------------------
+
+
+def test_asked_questions_merged_by_a_moderator_keep_every_askers_follow_link(board):
+    first = asked(question_text(0))
+    again = asked(question_text(0) + "谢谢")  # merged on arrival: one question asked twice
+    other = asked("我在武汉买的二手房过户好几个月了，房产证一直没下来，可以在鄂州问办理进度吗")
+    assert other.question.pk != first.question.pk  # triage did not see a duplicate: the moderator does
+
+    question_merge(question=other.question, into=first.question, by=board.actor(board.moderator))
+    question_publish(question=first.question, by=board.actor(board.moderator), department=board.wuhan_hr)
+
+    target = Question.objects.get(pk=first.question.pk)
+    assert (again.question.pk, target.asks, target.status) == (target.pk, 3, QuestionStatus.PUBLISHED)
+    for asking in (first, again, other):
+        assert asking_by_token(asking.follow_token).question == target
