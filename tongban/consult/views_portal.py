@@ -170,6 +170,9 @@ def _follow_context(asking: QuestionAsk) -> dict:
         "asked_text": personal_data_mask(asking.text),
         "question": question,
         "final": final,
+        # A repeat, or an asking a moderator merged in: someone else asked the question first.
+        "joined": final.askings.order_by("created_at", "pk").values_list("pk", flat=True).first()
+        != asking.pk,
         "public": final.status == QuestionStatus.PUBLISHED,
         "overdue": current is None and final.due_on is not None and final.due_on < timezone.localdate(),
         "current": current,

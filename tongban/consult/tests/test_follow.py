@@ -217,3 +217,13 @@ def test_nothing_can_be_rated_before_an_answer(client):
     assert "答复后才能评价" in response.content.decode()
     asking.refresh_from_db()
     assert asking.rating is None
+
+
+@views
+def test_a_repeat_asking_is_told_it_joined_the_question_asked_first(client):
+    question = question_make(asks=2)
+    _, first = asking_make(question)
+    _, repeat = asking_make(question, text="重复的提问")
+
+    assert "您的提问已与其合并办理（共 2 次提问）" in _follow(client, repeat).content.decode()
+    assert "合并办理" not in _follow(client, first).content.decode()

@@ -10,11 +10,15 @@ from captcha.models import CaptchaStore
 from django.core.cache import cache
 
 from tongban.catalog.tests.factories import ServiceItemFactory, published_implementation
-from tongban.identity.tests.factories import PersonFactory
+from tongban.identity.access import actor_for
+from tongban.identity.choices import Role
+from tongban.identity.tests.factories import PersonFactory, StaffRoleFactory
 from tongban.regions.tests.factories import OrganizationFactory
 
 from ..choices import QuestionStatus
 from ..models import Question, QuestionAsk
+from ..services_answer import answer_give
+from ..services_moderation import question_publish
 from .public_board import answer_add, question_make
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tongban.consult.tests.urls_for_tests")]
@@ -221,16 +225,18 @@ PHONE_MASKED, ID_MASKED = "139****1234", "4201**********1236"
 def test_a_phone_number_in_the_name_and_an_id_number_in_the_text_never_reach_a_public_page(
     client, captcha_passes
 ):
-    """Asked through the form with personal data in the name and the text and a contact; published,
-    answered (the answer quoting the numbers too); then every public page and fragment is read."""
+    """Asked through the form with personal data in the name and the text and a contact; published and
+    answered through the services (the answer quoting the phone number too); then every public page and
+    fragment is read by a visitor."""
     text = f"我的身份证号{ID_NUMBER}，社保卡在武汉办的，到鄂州能补办吗？"
     asked = client.post(ASK, form(name=f"张先生{PHONE}", text=text, contact=CONTACT)).content.decode()
     token = FOLLOW_LINK.search(asked).group(1)
-    question = Question.objects.get()
-    question.status, question.department = QuestionStatus.PUBLISHED, OrganizationFactory()
-    question.save()
-    answer_add(question, f"请携带身份证到窗口办理；如需联系，工作人员将拨打您的电话{PHONE}。")
-    client.logout()
+    office = OrganizationFactory()
+    moderator = StaffRoleFactory(role=Role.QUESTION_MODERATOR).user
+    answerer = StaffRoleFactory(role=Role.REVIEWER, organization=office).user
+    question = question_publish(question=Question.objects.get(), by=actor_for(moderator), department=office)
+    answer = f"请携带身份证到窗口办理；如需联系，工作人员将拨打您的电话{PHONE}。"
+    answer_give(question=question, by=actor_for(answerer), text=answer)
 
     pages = [
         asked,
