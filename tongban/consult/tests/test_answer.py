@@ -4,6 +4,7 @@ revisions with a reason and their history kept; only the department's answering 
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tongban.core.audit import AuditEntry
@@ -13,10 +14,10 @@ from tongban.identity.choices import Role
 from tongban.identity.tests.factories import StaffRoleFactory
 
 from ..choices import QuestionEventKind, QuestionStatus
-from ..models import Answer
+from ..models import Answer, Question
 from ..services_answer import answer_give, answer_revise
 from ..services_common import question_light
-from .factories_workbench import board_make, routed_make
+from .factories_workbench import board_make, routed_make, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,21 @@ def test_a_rejected_or_merged_question_is_not_answered(board):
 
     assert refused.value.message == "该提问未予公开，不能答复。"
     assert unchanged(rejected) == (None, 1, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_answers_at_once_make_one_answer_and_the_other_is_told():
+    board = board_make()
+    second = StaffRoleFactory(role=Role.CHIEF_SERVICE_OFFICER, organization=board.wuhan_hr).user
+    question = routed_make(board.wuhan_hr)
+
+    results = run_together(
+        lambda: answer_give(
+            question=Question.objects.get(pk=question.pk), by=board.actor(board.answerer), text="甲"
+        ),
+        lambda: answer_give(question=Question.objects.get(pk=question.pk), by=board.actor(second), text="乙"),
+    )
+
+    assert sorted(type(r).__name__ for r in results) == ["Answer", "Conflict"], results
+    assert unchanged(question)[1:] == (2, 1)

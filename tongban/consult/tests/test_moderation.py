@@ -3,6 +3,7 @@ up, askings move, no loops), edit the public wording (the original kept), route 
 each with an event and an audit entry, a stale page refused, and only moderators allowed."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from ..services_moderation import (
     routing_suggest,
 )
 from .factories import asked, question_text
-from .factories_workbench import board_make, question_make, routed_make
+from .factories_workbench import board_make, question_make, routed_make, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -325,3 +326,20 @@ def test_asked_questions_merged_by_a_moderator_keep_every_askers_follow_link(boa
     assert (again.question.pk, target.asks, target.status) == (target.pk, 3, QuestionStatus.PUBLISHED)
     for asking in (first, again, other):
         assert asking_by_token(asking.follow_token).question == target
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_crossing_merges_at_once_make_no_loop():
+    board = board_make()
+    a, b = question_make(), question_make()
+    by = board.actor(board.moderator)
+
+    results = run_together(
+        lambda: question_merge(question=Question.objects.get(pk=a.pk), into=b, by=by),
+        lambda: question_merge(question=Question.objects.get(pk=b.pk), into=a, by=by),
+    )
+
+    assert sum(isinstance(r, Question) for r in results) == 1, results
+    statuses = sorted(Question.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", "asks"))
+    assert statuses == [(QuestionStatus.MERGED, 1), (QuestionStatus.PENDING, 2)]
