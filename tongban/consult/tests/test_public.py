@@ -4,6 +4,8 @@ what the public sees and the answer; the filters; a merged question leads to its
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tongban.catalog.tests.factories import ServiceItemFactory, published_implementation
 from tongban.core.errors import NotFound
@@ -236,3 +238,18 @@ def test_unpublished_questions_are_not_found_and_a_merged_one_redirects(client):
     assert client.get("/questions/ffffffffff/").status_code == 404
     response = client.get(f"/questions/{merged.public_id}/")
     assert response.status_code == 301 and response["Location"] == f"/questions/{target.public_id}/"
+
+
+@views
+def test_the_list_reads_the_same_number_of_queries_for_any_number_of_rows(client):
+    def board_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/questions/", {"show": "all"}).status_code == 200
+        return len(captured)
+
+    answer_add(question_make("一个提问", department=OrganizationFactory()))
+    few = board_queries()
+    for n in range(15):
+        answer_add(question_make(f"更多的提问{n}", department=OrganizationFactory()))
+
+    assert board_queries() == few
