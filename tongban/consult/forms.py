@@ -141,6 +141,6 @@ class RatingForm(Labelled, forms.Form):
         label="评价意见",
         required=False,
         max_length=500,
-        help_text="选填，最多500字。仅工作人员可见，不会公开。",
+        help_text="最多500字。仅工作人员可见，不会公开。",
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": "500"}),
     )
