@@ -310,6 +310,38 @@ def test_routing_suggestions_come_from_named_departments_and_catalog_items_with_
     assert named[0] == (board.wuhan_hr, "提问中提到「武汉市人社局」")
 
 
+def test_an_item_made_of_the_questions_words_beats_one_sharing_a_common_word(board):
+    transfer = ServiceItemFactory(name="企业职工基本养老保险关系转移接续")
+    filing = ServiceItemFactory(name="常驻异地工作人员备案", theme=Theme.MEDICAL_INSURANCE)
+    published_implementation(service_item=transfer, organization=board.ezhou_hr)
+    published_implementation(service_item=filing, organization=board.jiangxia_medical)
+
+    suggestions = routing_suggest(question_make("现在换了个地方工作，养老保险关系怎么转移？"))
+
+    assert [org for org, _ in suggestions] == [board.ezhou_hr, board.jiangxia_medical]
+    assert (
+        suggestions[0][1]
+        == "实施事项「企业职工基本养老保险关系转移接续」（提问中有“养老保险”、“关系”、“转移”）"
+    )
+
+
+def test_with_nothing_matched_the_topics_departments_are_suggested(board):
+    for _ in range(2):
+        published_implementation(
+            service_item=ServiceItemFactory(theme=Theme.HOUSING_FUND), organization=board.ezhou_hr
+        )
+    published_implementation(
+        service_item=ServiceItemFactory(theme=Theme.HOUSING_FUND), organization=board.wuhan_hr
+    )
+
+    suggestions = routing_suggest(question_make("请问这个怎么弄", topic=Theme.HOUSING_FUND))
+
+    assert suggestions == [
+        (board.ezhou_hr, "实施「公积金」主题事项较多的部门"),
+        (board.wuhan_hr, "实施「公积金」主题事项较多的部门"),
+    ]
+
+
 # --- With the asking service ---------------------------------------------------------------------------
 
 
