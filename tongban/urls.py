@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("tongban.catalog.urls")),
     path("", include("tongban.notifications.urls")),
     path("", include("tongban.consult.views_rules")),
+    path("", include("tongban.consult.urls")),
+    path("captcha/", include("captcha.urls")),
 ]

@@ -9,6 +9,13 @@ import structlog
 log = structlog.get_logger("tongban.request")
 # A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
 SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Paths that carry a secret (an asker's private follow link, a password-reset link) are logged without it:
+# whoever reads the logs must not be able to open them.
+SECRET_IN_PATH = re.compile(r"(/questions/follow/|/password-reset/[^/]+/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    return SECRET_IN_PATH.sub(r"\1***", path)
 
 
 class RequestLogMiddleware:
@@ -27,7 +34,7 @@ class RequestLogMiddleware:
         log.info(
             "request",
             method=request.method,
-            path=request.path,
+            path=loggable_path(request.path),
             status=response.status_code,
             ms=round((time.perf_counter() - started) * 1000, 1),
         )

@@ -55,6 +55,10 @@ NOT_REQUESTED = {
     "admin:view_on_site": "redirects to an object's public page, which is requested itself",
     "oidc_authentication_init": "redirects to the external identity provider (identity/tests/test_sso*)",
     "oidc_authentication_callback": "answers the identity provider's redirect (identity/tests/test_sso*)",
+    "captcha-image": "django-simple-captcha's image endpoint, not a page (consult's tests)",
+    "captcha-image-2x": "django-simple-captcha's image-2x endpoint, not a page (consult's tests)",
+    "captcha-audio": "django-simple-captcha's audio endpoint, not a page (consult's tests)",
+    "captcha-refresh": "django-simple-captcha's refresh endpoint, not a page (consult's tests)",
 }
 UNNAMED_ADMIN_ROUTES = "admin's unnamed routes redirect to the named ones (the change page, the login)"
 
@@ -130,8 +134,18 @@ def sample() -> Sample:
     presentation_create(license_=license_, by=actor_for(citizen.user))  # for the admin's object pages
     from tongban.consult.models import Question, TriageThresholds, TriageWord
 
-    Question.objects.create(
-        text="异地办理社保卡需要什么材料？", normalized="异地办理社保卡需要什么材料", fingerprint="c"
+    from tongban.consult.models import QuestionAsk
+    from tongban.consult.services_ask import follow_token_hash
+
+    question = Question.objects.create(
+        text="异地办理社保卡需要什么材料？",
+        normalized="异地办理社保卡需要什么材料",
+        fingerprint="c",
+        status="published",
+        department=organization,
+    )
+    QuestionAsk.objects.create(
+        question=question, text=question.text, follow_token_hash=follow_token_hash("follow-me")
     )
     TriageWord.objects.get_or_create(kind="junk", phrase="测试", defaults={"whole": True})
     TriageThresholds.current()
@@ -161,6 +175,8 @@ def sample() -> Sample:
             "cases:wb_step_finish": {"step_id": 1},
             "cases:notice": {"notice": 1},
             "cases:material": {"material_id": 1},
+            "consult:question": {"public_id": question.public_id},
+            "consult:follow": {"token": "follow-me"},
         },
     )
 
