@@ -11,7 +11,8 @@ from tongban.regions.models import Organization
 DATE_FORMAT_HINT = "请按 2026-03-01 的格式填写"
 
 
-def _departments():
+def departments():
+    """Every organization, for the department choices (any organization may be asked to answer)."""
     return Organization.objects.select_related("region").order_by("region__sort_order", "name", "pk")
 
 
@@ -24,7 +25,7 @@ class DepartmentField(forms.ModelChoiceField):
 
 def department_field(*, required: bool) -> DepartmentField:
     return DepartmentField(
-        queryset=_departments(),
+        queryset=departments(),
         required=required,
         label="答复部门",
         error_messages={"required": "请选择答复部门。", "invalid_choice": "所选答复部门不存在，请重新选择。"},

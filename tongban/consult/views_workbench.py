@@ -28,6 +28,7 @@ from .forms_workbench import (
     RejectForm,
     ReviseForm,
     RouteForm,
+    departments,
 )
 from .models import Question
 from .rules import ANSWER_ROLES
@@ -107,7 +108,7 @@ def _question_context(actor: Actor, question: Question, **extra) -> dict:
         "can_answer": can_answer and open_for_work and question.answered_at is None,
         "can_revise": can_answer and open_for_work and question.answered_at is not None,
         "suggestions": routing_suggest(question) if can_moderate and open_for_work else [],
-        "departments": RouteForm.base_fields["department"].queryset if can_moderate else [],
+        "departments": list(departments()) if can_moderate and open_for_work else [],
         "errors": {},
         "posted": {},
         **extra,
