@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("tongban.notifications.urls")),
     path("", include("tongban.consult.views_rules")),
     path("", include("tongban.consult.urls")),
+    path("", include("tongban.consult.urls_workbench")),
     path("captcha/", include("captcha.urls")),
 ]

@@ -176,6 +176,8 @@ def sample() -> Sample:
             "cases:notice": {"notice": 1},
             "cases:material": {"material_id": 1},
             "consult:question": {"public_id": question.public_id},
+            "consult_workbench:question": {"public_id": question.public_id},
+            "consult_workbench:act": {"public_id": question.public_id, "action": "publish"},
             "consult:follow": {"token": "follow-me"},
         },
     )
