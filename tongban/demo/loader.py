@@ -46,6 +46,7 @@ from tongban.catalog.models import (
 )
 from tongban.catalog.search import search_entries_refresh
 from tongban.catalog.selectors import implementations_in_force, tongban_implementations
+from tongban.consult.models import Question
 from tongban.core.errors import Conflict
 from tongban.licenses.models import License, LicenseEvent, LicenseType, Seal
 from tongban.notifications.models import Notification
@@ -56,6 +57,7 @@ from .cases import demo_cases_create
 from .catalog import catalog_create
 from .licenses import demo_licenses_create
 from .places import places_create
+from .questions import demo_questions_create, questions_remove
 from .reach import BATCHES, reach_create
 
 
@@ -70,12 +72,13 @@ class DemoSummary:
     loaded: bool = True  # False: the database already held data and nothing was loaded
     cases: int = 0
     licenses: int = 0
+    questions: int = 0
 
     def __str__(self) -> str:
         counts = (
             f"行政区划 {self.regions} 个，部门 {self.organizations} 个，事项 {self.items} 项，"
             f"实施清单 {self.implementations} 项，其中圈内通办 {self.tongban_items} 项，"
-            f"电子证照 {self.licenses} 本，办件 {self.cases} 件"
+            f"电子证照 {self.licenses} 本，办件 {self.cases} 件，提问 {self.questions} 条"
         )
         if not self.loaded:
             return f"数据库中已有数据，未加载演示数据（现有{counts}）。如需重新加载，请使用 --reset。"
@@ -104,6 +107,7 @@ def demo_load(*, reset: bool = False) -> DemoSummary:
         search_entries_refresh()
         demo_licenses_create()
         demo_cases_create()
+        demo_questions_create()
     return _summary(time.perf_counter() - started, loaded=True)
 
 
@@ -118,6 +122,7 @@ def _summary(seconds: float, *, loaded: bool) -> DemoSummary:
         loaded=loaded,
         cases=Case.objects.count(),
         licenses=License.objects.count(),
+        questions=Question.objects.count(),
     )
 
 
@@ -127,6 +132,7 @@ def demo_remove() -> None:
     children first (case and license events and published versions are removed with QuerySet.delete,
     which their delete guards do not see)."""
     try:
+        questions_remove()
         cases_remove()
         licenses_remove()
         for model in (SearchEntry, BatchEntry, TongbanBatch, AgreementItem, AgreementParty, Agreement):
