@@ -95,6 +95,7 @@ def _mount_routers() -> None:
     api.add_router("/licenses/issuing", "tongban.licenses.api_issuing.router")
     api.add_router("/licenses", "tongban.licenses.api.router")
     api.add_router("/notifications", "tongban.notifications.api.router")
+    api.add_router("/questions", "tongban.consult.api.router")
 
 
 _mount_routers()
