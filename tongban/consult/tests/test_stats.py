@@ -15,7 +15,7 @@ from ..services_answer import answer_give
 from ..services_moderation import question_merge, question_reject
 from .factories_workbench import board_make, question_make, routed_make
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tongban.consult.tests.urls_workbench_test")]
+pytestmark = pytest.mark.django_db
 URL = "/workbench/questions/stats/"
 
 

@@ -7,11 +7,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tongban.identity.choices import Role
+from tongban.identity.tests.factories import StaffRoleFactory
+
 from ..choices import QuestionStatus, TriageFlag
 from ..models import Question
 from .factories_workbench import board_make, question_make, routed_make
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tongban.consult.tests.urls_workbench_test")]
+pytestmark = pytest.mark.django_db
 QUEUE, INBOX = "/workbench/questions/", "/workbench/questions/inbox/"
 
 
@@ -185,3 +188,20 @@ def test_a_moderator_who_does_not_answer_for_the_department_is_refused_403(clien
     assert "/answer/" not in client.get(page_of(question)).text
     assert client.get(INBOX).status_code == 403
     assert not Question.objects.get(pk=question.pk).is_answered
+
+
+# --- The workbench home --------------------------------------------------------------------------------
+
+
+def test_the_workbench_home_links_each_staff_member_to_the_boards_pages_of_their_roles(client, board):
+    links = {"问答审核": QUEUE, "待答复的提问": INBOX, "问答统计": "/workbench/questions/stats/"}
+    expected = {
+        board.moderator: {"问答审核", "问答统计"},
+        board.answerer: {"待答复的提问"},
+        board.wuhan_supervisor: {"问答统计"},
+        StaffRoleFactory(role=Role.WINDOW_CLERK).user: set(),
+    }
+    for user, shown in expected.items():
+        client.force_login(user)
+        page = client.get("/workbench/").text
+        assert {label for label, url in links.items() if f'href="{url}">{label}</a>' in page} == shown
