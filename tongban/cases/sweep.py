@@ -9,6 +9,8 @@ Its parts, each idempotent and each in its own transaction(s), timed and logged 
 - deliveries: notification deliveries whose retry is due, or whose task was lost.
 - identity codes: issued 身份码 that expired unused more than two days ago are deleted (they prove
   nothing any more; used ones stay, they record a verification).
+Apps above cases add their own parts at start-up (`sweep_part_add`; consult: the question board's answer
+deadlines), so that one periodic sweep runs them all without cases importing them.
 A part that fails is logged and the others still run.
 """
 
@@ -161,12 +163,18 @@ def provisional_deadlines_recompute(*, today: dt.date | None = None) -> dict[str
 
 # --- The sweep ----------------------------------------------------------------------------------------
 
-PARTS: tuple[tuple[str, Callable[[], dict[str, int]]], ...] = (
+PARTS: list[tuple[str, Callable[[], dict[str, int]]]] = [
     ("lights", lights_refresh),
     ("deemed", deemed_accept),
     ("deliveries", deliveries_retry_due),
     ("identity_codes", identity_codes_prune),
-)
+]
+
+
+def sweep_part_add(name: str, part: Callable[[], dict[str, int]]) -> None:
+    """Add an app's part to the sweep (once; from its AppConfig.ready)."""
+    if name not in {existing for existing, _ in PARTS}:
+        PARTS.append((name, part))
 
 
 def sweep_run() -> dict[str, dict]:

@@ -117,7 +117,7 @@ def test_the_sweep_deems_acceptance_and_prunes_expired_unused_identity_codes(cir
     assert (report["deemed"]["accepted"], again["deemed"]["accepted"]) == (1, 0)
     assert sorted(IdentityCode.objects.values_list("jti", flat=True)) == ["old-used", "recent-unused"]
     assert (report["identity_codes"]["deleted"], again["identity_codes"]["deleted"]) == (1, 0)
-    assert set(report) == {"lights", "deemed", "deliveries", "identity_codes"}
+    assert set(report) == {"lights", "deemed", "deliveries", "identity_codes", "questions"}
     assert all("ms" in part and "error" not in part for part in report.values())
 
 
