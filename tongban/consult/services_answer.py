@@ -15,6 +15,8 @@ from django.utils import timezone
 from tongban.core.errors import Conflict, ValidationFailed
 from tongban.identity import access
 from tongban.identity.access import ActionRefused, Actor
+from tongban.identity.models import User
+from tongban.notifications.services import notify
 
 from .choices import QuestionEventKind, QuestionStatus
 from .models import Answer, Question
@@ -66,8 +68,26 @@ def answer_give(*, question: Question, by: Actor, text: str, expected_version: i
         detail = {"revision": 1, "due_on": locked.due_on.isoformat(), "light": locked.light}
         event_record(locked, QuestionEventKind.ANSWERED, by=by, detail=detail)
         question_audit(locked, "answer", by=by, detail=detail)
+        _tell_askers(locked)
     question.refresh_from_db()
     return answer
+
+
+def _tell_askers(question: Question) -> None:
+    """Askers who asked signed in are told in their messages (the others read it through their private
+    link); the answer is public only if the question is."""
+    users = User.objects.filter(pk__in=question.askings.exclude(asker=None).values("asker")).distinct()
+    for user in users:
+        notify(
+            recipient=user,
+            kind="question.answered",
+            title="您的提问已有答复",
+            body=f"{question.department.name}已答复您的提问（编号 {question.public_id}），"
+            "可通过提问时获得的查看链接查看"
+            + ("，或在问答列表中查看。" if question.status == QuestionStatus.PUBLISHED else "。"),
+            link=f"/questions/{question.public_id}/" if question.status == QuestionStatus.PUBLISHED else "",
+            dedupe_key=f"question:{question.pk}:answered",
+        )
 
 
 def answer_revise(
