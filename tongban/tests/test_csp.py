@@ -132,9 +132,7 @@ def sample() -> Sample:
     issuer = StaffRoleFactory(organization=organization, role=Role.REVIEWER).user
     license_ = license_issue(issuer=organization, data=property_issue(citizen.user), by=actor_for(issuer))
     presentation_create(license_=license_, by=actor_for(citizen.user))  # for the admin's object pages
-    from tongban.consult.models import Question, TriageThresholds, TriageWord
-
-    from tongban.consult.models import QuestionAsk
+    from tongban.consult.models import Question, QuestionAsk, TriageThresholds, TriageWord
     from tongban.consult.services_ask import follow_token_hash
 
     question = Question.objects.create(
