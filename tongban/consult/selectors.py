@@ -107,7 +107,14 @@ def questions_board(
     ones or all (newest published first); every word of the query must occur."""
     questions = questions_public()
     if show == BoardShow.ANSWERED:
-        questions = questions.filter(has_answer=True).order_by("-answered_at", "-id")
+        # answered_at is set with the first Answer, in its transaction: filtering on it first lets
+        # PostgreSQL walk the index past the unanswered (whose NULLs come first in a descending index)
+        # instead of testing every row for an answer (bench/questions.py: 15 ms → 1–2 ms at 50,000).
+        questions = (
+            questions.filter(answered_at__isnull=False)
+            .filter(has_answer=True)
+            .order_by("-answered_at", "-id")
+        )
     else:
         if show == BoardShow.UNANSWERED:
             questions = questions.filter(has_answer=False)

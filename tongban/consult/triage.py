@@ -55,8 +55,10 @@ ANONYMOUS = "匿名网友"
 SAME_PERSON_ALLOWANCE = 10
 # Near duplicates are looked for among at most this many of the latest questions in the window (after the
 # exact fingerprint and a length window have narrowed them): rapidfuzz compares two question-sized texts in
-# a few microseconds (2000 in about 7 ms, measured), so a repeat is judged in well under 50 ms however large
-# the board grows. A repeat of a question older than the 2000 latest of its length is not found.
+# a few microseconds (2000 in about 7 ms, measured). The reach is the price: a repeat of a question older
+# than the 2000 latest of its length is not found — about a month back at 10,000 questions in the window,
+# about a week at 50,000 (bench/questions.py). On PostgreSQL the candidates' query needs the statistics on
+# length(normalized) (migration 0003) to read back from the newest instead of sorting the whole table.
 MAX_CANDIDATES = 2000
 # "The same text with something added or left out" (containment, see similarity) counts only when the
 # shorter text is at least this share of the longer and this long: a short question that happens to appear
