@@ -58,7 +58,7 @@ class AskForm(Labelled, forms.Form):
                 "maxlength": str(TEXT_MAX),
                 "aria-controls": "suggestions",
                 "hx-get": reverse_lazy("consult:suggest"),
-                "hx-trigger": "keyup changed delay:400ms",
+                "hx-trigger": "input changed delay:400ms",
                 "hx-target": "#suggestions",
                 "hx-include": "this",
                 "hx-sync": "this:replace",

@@ -60,7 +60,7 @@ def test_the_form_asks_name_question_contact_topic_and_a_captcha(client):
     assert '<option value="housing_fund">公积金</option>' in html
     key = CaptchaStore.objects.get().hashkey
     assert f"/captcha/image/{key}/" in html and 'name="captcha_1"' in html
-    assert 'hx-get="/questions/ask/suggest/"' in html and 'hx-trigger="keyup changed delay:400ms"' in html
+    assert 'hx-get="/questions/ask/suggest/"' in html and 'hx-trigger="input changed delay:400ms"' in html
     assert "no-store" in response["Cache-Control"]
 
 
