@@ -5,10 +5,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from tongban.core.tests.concurrency import run_together
+
 from ..choices import CaseStatus
 from ..models import Case, CaseEvent
 from .factories import CaseFactory, make_circle
-from .test_services_concurrency import run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -1,12 +1,11 @@
 """Two acts on one case at once, each on its own connection: exactly one wins, the other is told of a
 conflict (409) and changes nothing. PostgreSQL only (SQLite serializes whole transactions)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from tongban.core.errors import DomainError
+from tongban.core.tests.concurrency import run_together
 
 from ..choices import Action, CaseStatus
 from ..models import Case, CaseEvent
@@ -17,29 +16,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_two_reviewers_accepting_at_once_one_wins_the_other_gets_a_conflict():

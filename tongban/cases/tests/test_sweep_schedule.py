@@ -7,8 +7,9 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tongban.core.tests.concurrency import run_together
+
 from ..schedule import SWEEP_EVERY, SweepScheduler, sweep_enqueue_if_due
-from .test_services_concurrency import run_together
 
 SWEEP_TASK = "tongban.cases.tasks.cases_sweep"
 

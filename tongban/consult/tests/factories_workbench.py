@@ -5,10 +5,8 @@ import datetime as dt
 import hashlib
 import itertools
 import secrets
-import threading
 from dataclasses import dataclass
 
-from django.db import connections
 from django.utils import timezone
 
 from tongban.identity.access import Actor, actor_for
@@ -122,26 +120,3 @@ def routed_make(
     deadline_refresh(question, timezone.localdate())
     question.save()
     return question
-
-
-def run_together(*calls) -> list:
-    """Each call on its own thread and connection, started at the same moment; what each returned or raised.
-    For PostgreSQL's row locks (SQLite serializes whole transactions)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results

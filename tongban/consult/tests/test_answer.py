@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tongban.core.audit import AuditEntry
 from tongban.core.errors import Conflict, ValidationFailed
+from tongban.core.tests.concurrency import run_together
 from tongban.identity.access import AccessDenied, ActionRefused
 from tongban.identity.choices import Role
 from tongban.identity.tests.factories import StaffRoleFactory
@@ -17,7 +18,7 @@ from ..choices import QuestionEventKind, QuestionStatus
 from ..models import Answer, Question
 from ..services_answer import answer_give, answer_revise
 from ..services_common import question_light
-from .factories_workbench import board_make, routed_make, run_together
+from .factories_workbench import board_make, routed_make
 
 pytestmark = pytest.mark.django_db
 

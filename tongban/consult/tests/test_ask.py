@@ -4,7 +4,6 @@ public, the rules read from the editable lists and thresholds, and two identical
 making one question (PostgreSQL)."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from tongban.core.audit import AuditEntry
 from tongban.core.errors import ValidationFailed
+from tongban.core.tests.concurrency import run_together
 from tongban.identity.access import actor_for
 from tongban.identity.tests.factories import PersonFactory, make_id_number
 
@@ -323,29 +323,6 @@ def test_the_fewest_meaningful_characters_and_the_days_are_read_from_the_thresho
 
 
 # --- at the same time -----------------------------------------------------------------------------------
-
-
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,6 +12,7 @@ from tongban.catalog.tests.factories import ServiceItemFactory, published_implem
 from tongban.core.audit import AuditEntry
 from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict, ValidationFailed
+from tongban.core.tests.concurrency import run_together
 from tongban.identity.access import AccessDenied, ActionRefused
 from tongban.notifications.models import Notification
 
@@ -28,7 +29,7 @@ from ..services_moderation import (
     routing_suggest,
 )
 from .factories import asked, question_text
-from .factories_workbench import board_make, question_make, routed_make, run_together
+from .factories_workbench import board_make, question_make, routed_make
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ refused (a typed code without telling whether it exists for someone else), guess
 every use is kept for the holder and audited."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core import signing
@@ -16,6 +15,7 @@ from django.urls import reverse
 from tongban.core.audit import AuditEntry
 from tongban.core.choices import Channel
 from tongban.core.errors import Conflict, ValidationFailed
+from tongban.core.tests.concurrency import run_together
 from tongban.identity.access import AccessDenied, ActionRefused, actor_for, actor_for_token
 from tongban.identity.choices import Role, TokenScope
 from tongban.identity.models import CompanyOperator
@@ -616,29 +616,6 @@ def test_the_workbench_is_for_staff(license_, office):
 
 
 # --- Concurrency ----------------------------------------------------------------------------------------
-
-
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
