@@ -52,8 +52,7 @@ from .schemas import (
 )
 from .selectors import (
     BoardShow,
-    answer_current,
-    question_final,
+    follow_view,
     question_public_find,
     questions_board,
 )
@@ -68,7 +67,6 @@ from .services_moderation import (
     question_reject,
     question_route,
 )
-from .triage import personal_data_mask
 from .views_portal import ASK_RATE_ACCOUNT, ASK_RATE_IP
 
 router = Router(tags=["我要提问"])
@@ -171,17 +169,15 @@ def follow(request: HttpRequest, token: str):
     asking = asking_by_token(token)
     if asking is None:
         raise NotFound(FOLLOW_NOT_FOUND)
-    question = question_final(asking.question)
-    published = question.status == QuestionStatus.PUBLISHED
+    view = follow_view(asking)
+    merged = view.question.status == QuestionStatus.MERGED
     return {
-        "my_text": personal_data_mask(asking.text),
-        "status": asking.question.status,
-        "merged_into": question.public_id
-        if asking.question.status == QuestionStatus.MERGED and published
-        else None,
-        "rejected_reason": question.rejected_reason if question.status == QuestionStatus.REJECTED else "",
-        "public_id": question.public_id if published else None,
-        "answer": answer_out(answer_current(question)) if published else None,
+        "my_text": view.asked_text,
+        "status": view.question.status,
+        "merged_into": view.final.public_id if merged and view.public else None,
+        "rejected_reason": view.final.rejected_reason if view.final.status == QuestionStatus.REJECTED else "",
+        "public_id": view.final.public_id if view.public else None,
+        "answer": answer_out(view.current),
         "my_rating": asking.rating,
         "my_rating_comment": asking.rating_comment,
     }

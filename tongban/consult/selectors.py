@@ -26,14 +26,17 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 
 from tongban.catalog.models import ServiceItem
 from tongban.catalog.search import OTHER_TEXT, SYNONYMS, items_search, query_parse
 from tongban.core.errors import NotFound
+from tongban.core.masking import mask_text
 from tongban.regions.models import Organization
 
 from .choices import QuestionStatus
 from .models import Answer, Question, QuestionAsk
+from .triage import personal_data_mask
 
 MERGE_HOPS = 10  # a merged question's chain of targets is followed this far (merges of merges)
 SUGGEST_LIMIT = 5
@@ -260,3 +263,39 @@ def suggestions_for(text: str) -> Suggestions:
         return Suggestions(items=[], questions=[])
     words = search_words(text)
     return Suggestions(items=suggested_items(text, words), questions=suggested_questions(words))
+
+
+# --- The asker's private link ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowView:
+    """What the asker's private link shows (the page and the API alike)."""
+
+    asking: QuestionAsk
+    asked_text: str  # their own words, personal data masked (the page may be seen over a shoulder)
+    question: Question  # the question of their asking
+    final: Question  # the one it lives on in (itself unless merged)
+    joined: bool  # a repeat, or merged in by a moderator: someone else asked the question first
+    public: bool
+    overdue: bool
+    current: CurrentAnswer | None
+    answer_text: str  # the current answer, ID and mobile numbers masked
+
+
+def follow_view(asking: QuestionAsk) -> FollowView:
+    question = asking.question
+    final = question_final(question)
+    current = answer_current(final)
+    first = final.askings.order_by("created_at", "pk").values_list("pk", flat=True).first()
+    return FollowView(
+        asking=asking,
+        asked_text=personal_data_mask(asking.text),
+        question=question,
+        final=final,
+        joined=first != asking.pk,
+        public=final.status == QuestionStatus.PUBLISHED,
+        overdue=current is None and final.due_on is not None and final.due_on < timezone.localdate(),
+        current=current,
+        answer_text=mask_text(current.answer.text) if current else "",
+    )

@@ -6,7 +6,7 @@ Thin: selectors find, services decide. What the public sees of a question goes t
 answer through `mask_text`; the contact is never shown on any page, the asker's own included.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +28,7 @@ from .selectors import (
     SUGGEST_CHARS,
     answer_current,
     board_departments,
+    follow_view,
     question_final,
     question_public_find,
     questions_board,
@@ -36,7 +37,7 @@ from .selectors import (
 )
 from .services_ask import asking_by_token, question_ask
 from .services_follow import asking_rate
-from .triage import personal_data_mask, public_name, public_text
+from .triage import public_name, public_text
 
 PAGE_SIZE = 20
 # Per network address every attempt counts (a captcha guessed wrong too); per account, 10 a day.
@@ -162,22 +163,8 @@ def question_page(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _follow_context(asking: QuestionAsk) -> dict:
-    question = asking.question
-    final = question_final(question)
-    current = answer_current(final)
-    return {
-        "asking": asking,
-        "asked_text": personal_data_mask(asking.text),
-        "question": question,
-        "final": final,
-        # A repeat, or an asking a moderator merged in: someone else asked the question first.
-        "joined": final.askings.order_by("created_at", "pk").values_list("pk", flat=True).first()
-        != asking.pk,
-        "public": final.status == QuestionStatus.PUBLISHED,
-        "overdue": current is None and final.due_on is not None and final.due_on < timezone.localdate(),
-        "current": current,
-        "answer_text": mask_text(current.answer.text) if current else "",
-    }
+    view = follow_view(asking)
+    return {field.name: getattr(view, field.name) for field in fields(view)}
 
 
 def _private(response: HttpResponse) -> HttpResponse:
