@@ -35,12 +35,13 @@ class _Days:
             self.anchor -= dt.timedelta(days=1)
 
     def at(self, back: int, hour: int = 10) -> dt.datetime:
-        day = self.anchor
-        while back > 0:
+        day, left = self.anchor, back
+        while left > 0:
             day -= dt.timedelta(days=1)
             if self.calendar.is_working_day(day):
-                back -= 1
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 7 * (back % 8))))
+                left -= 1
+        minute = 7 * (back % 8)  # not every question on the hour
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
 def demo_questions_create() -> int:
